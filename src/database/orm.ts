@@ -1,0 +1,57 @@
+import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ReflectMetadataProvider } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import { ENTITIES } from '../entities/index.js';
+import { MIGRATIONS } from '../migrations/index.js';
+
+/** Name of the filter that scopes every query to one tenant; it is on unless disabled by name. */
+export const TENANT_FILTER = 'tenant';
+
+export function ormOptions(databaseUrl: string, logger?: Logger): Options {
+  return {
+    clientUrl: databaseUrl,
+    entities: ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, silent: true },
+    filters: {
+      [TENANT_FILTER]: {
+        cond: (args: { tenantId: string }) => ({ tenantId: args.tenantId }),
+        default: true,
+      },
+    },
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    pool: { min: 0, max: 10 },
+    debug: false,
+    logger: logger ? (message: string) => logger.debug({ orm: true }, message) : undefined,
+  };
+}
+
+/** Connects and applies every pending migration. */
+export async function openDatabase(databaseUrl: string, logger?: Logger): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(databaseUrl, logger));
+  const applied = await orm.getMigrator().up();
+  if (applied.length > 0) logger?.info({ migrations: applied.map((m) => m.name) }, 'database migrations applied');
+  return orm;
+}
+
+/** Returns a fresh entity manager that only sees `tenantId`'s rows. */
+export function tenantEntityManager(orm: MikroORM, tenantId: string): EntityManager {
+  const em = orm.em.fork({ clear: true });
+  em.setFilterParams(TENANT_FILTER, { tenantId });
+  return em;
+}
+
+/**
+ * Returns an entity manager without the tenant filter, for work that spans tenants (finding due
+ * jobs, routing a webhook to its tenant). Callers must narrow to one tenant before touching rows.
+ */
+export function crossTenantEntityManager(orm: MikroORM): EntityManager {
+  const em = orm.em.fork({ clear: true });
+  em.setFilterParams(TENANT_FILTER, { tenantId: '' });
+  return em;
+}
+
+export type { EntityManager, MikroORM };

@@ -1,0 +1,44 @@
+import { Entity, Enum, Property, Unique } from '@mikro-orm/core';
+import { TenantEntity } from './base.js';
+import { ConnectionStatus, Marketplace } from './enums.js';
+
+/** One tenant's authorized account on one marketplace (a MercadoLibre seller, a Shopify shop). */
+@Entity({ tableName: 'marketplace_connection' })
+@Unique({ properties: ['tenantId', 'marketplace', 'externalAccountId'] })
+export class MarketplaceConnection extends TenantEntity {
+  @Enum({ items: () => Marketplace, nativeEnumName: 'marketplace' })
+  marketplace!: Marketplace;
+
+  /** The marketplace's id for the account: MercadoLibre user id, Shopify shop domain, and so on. */
+  @Property({ type: 'string', length: 255 })
+  externalAccountId!: string;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  accountName: string | null = null;
+
+  @Enum({ items: () => ConnectionStatus, nativeEnumName: 'connection_status' })
+  status: ConnectionStatus = ConnectionStatus.PENDING;
+
+  @Property({ type: 'text', nullable: true })
+  statusReason: string | null = null;
+
+  @Property({ type: 'Date' })
+  statusChangedAt: Date = new Date();
+
+  @Property({ type: 'json' })
+  scopes: string[] = [];
+
+  /** Conflict policy per synced field, e.g. { stock: 'LOWEST_STOCK' }. */
+  @Property({ type: 'json' })
+  conflictPolicy: Record<string, string> = { stock: 'LOWEST_STOCK' };
+
+  @Property({ type: 'Date', nullable: true })
+  lastImportAt: Date | null = null;
+
+  @Property({ type: 'Date', nullable: true })
+  lastSyncAt: Date | null = null;
+
+  /** Checkpoint of an unfinished listing import, so a restarted job resumes where it stopped. */
+  @Property({ type: 'json', nullable: true })
+  importCheckpoint: Record<string, unknown> | null = null;
+}
