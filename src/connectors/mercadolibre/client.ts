@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { parseResponseBody } from '../shared/errors.js';
+import { JsonHttpClient, type HttpMethod, type HttpResponseHook, type QueryValue } from '../shared/http.js';
+import type { AccessTokenSource } from '../shared/types.js';
+import type { MercadoLibreConfig } from './config.js';
+import { mapMercadoLibreError } from './errors.js';
+
+export interface MercadoLibreClientOptions {
+  config: MercadoLibreConfig;
+  tokenSource: AccessTokenSource;
+  logger?: Logger;
+  /** Called after every response, for usage metering. */
+  onResponse?: HttpResponseHook;
+  /** Called once per HTTP request sent, before the response arrives. */
+  onApiCall?: () => void;
+}
+
+export interface MercadoLibreRequestOptions {
+  query?: Record<string, QueryValue>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Authenticated JSON client for the MercadoLibre API of one seller. Every call sends the Bearer
+ * token from the token source, maps error statuses to MarketplaceError and validates the response
+ * with a zod schema before returning it.
+ */
+export class MercadoLibreClient {
+  /** HTTP requests sent by this client, failed ones included, so sync runs can report API calls spent. */
+  apiCalls = 0;
+  readonly logger: Logger | undefined;
+  private readonly http: JsonHttpClient;
+  private readonly tokenSource: AccessTokenSource;
+  private readonly clientSecret: string;
+  private readonly onApiCall: (() => void) | undefined;
+
+  constructor(options: MercadoLibreClientOptions) {
+    this.logger = options.logger?.child({ module: 'connectors.mercadolibre' });
+    this.tokenSource = options.tokenSource;
+    this.clientSecret = options.config.clientSecret;
+    this.onApiCall = options.onApiCall;
+    this.http = new JsonHttpClient({
+      marketplace: 'MERCADOLIBRE',
+      baseUrl: options.config.apiBaseUrl,
+      timeoutMs: options.config.timeoutMs,
+      onResponse: options.onResponse,
+      logger: this.logger,
+    });
+  }
+
+  get<S extends z.ZodType>(path: string, schema: S, options: MercadoLibreRequestOptions = {}): Promise<z.output<S>> {
+    return this.send('GET', path, undefined, schema, options);
+  }
+
+  put<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    options: MercadoLibreRequestOptions = {},
+  ): Promise<z.output<S>> {
+    return this.send('PUT', path, body, schema, options);
+  }
+
+  delete<S extends z.ZodType>(path: string, schema: S, options: MercadoLibreRequestOptions = {}): Promise<z.output<S>> {
+    return this.send('DELETE', path, undefined, schema, options);
+  }
+
+  /**
+   * Validates a value taken from inside a response (e.g. one multiget element), naming the field
+   * relative to the whole response through `pathPrefix`.
+   */
+  parse<S extends z.ZodType>(schema: S, value: unknown, operation: string, pathPrefix: readonly PropertyKey[]): z.output<S> {
+    return parseResponseBody(schema, value, { marketplace: 'MERCADOLIBRE', operation, pathPrefix });
+  }
+
+  private async send<S extends z.ZodType>(
+    method: HttpMethod,
+    path: string,
+    json: unknown,
+    schema: S,
+    options: MercadoLibreRequestOptions,
+  ): Promise<z.output<S>> {
+    const accessToken = await this.tokenSource.getAccessToken();
+    this.apiCalls += 1;
+    this.onApiCall?.();
+    const response = await this.http.request({
+      method,
+      path,
+      query: options.query,
+      json,
+      signal: options.signal,
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    if (response.status < 200 || response.status >= 300) {
+      throw mapMercadoLibreError(
+        { method, path, status: response.status, headers: response.headers, body: response.body },
+        [this.clientSecret, accessToken],
+      );
+    }
+    return parseResponseBody(schema, response.body, { marketplace: 'MERCADOLIBRE', operation: `${method} ${path}` });
+  }
+}

@@ -1,0 +1,98 @@
+import type { ConnectorSession, IncomingWebhook, MarketplaceConnector, ParsedWebhook, WebhookResource } from '../shared/contract.js';
+import type { HttpResponseHook } from '../shared/http.js';
+import { buildAuthorizationUrl, exchangeCode, refreshToken } from './auth.js';
+import { MercadoLibreClient } from './client.js';
+import type { MercadoLibreConfig } from './config.js';
+import { importPage } from './listings.js';
+import { fetchNotificationResource, safeParseNotification } from './notifications.js';
+import { writeStock } from './stock.js';
+
+export interface MercadoLibreConnectorOptions {
+  /** Item ids per search page during imports, 1 to 100; 50 when not given. */
+  importPageSize?: number;
+  /** Called after every marketplace response, for usage metering. */
+  onResponse?: HttpResponseHook;
+}
+
+/** Builds the MercadoLibre implementation of the connector contract used by the sync services. */
+export function createMercadoLibreConnector(config: MercadoLibreConfig, options: MercadoLibreConnectorOptions = {}): MarketplaceConnector {
+  const clientFor = (session: ConnectorSession): MercadoLibreClient =>
+    new MercadoLibreClient({
+      config,
+      tokenSource: session.tokens,
+      logger: session.logger,
+      onApiCall: session.onApiCall,
+      onResponse: options.onResponse,
+    });
+
+  return {
+    marketplace: 'MERCADOLIBRE',
+    usesPkce: true,
+    redirectUri: config.redirectUri,
+
+    authorizationUrl({ state, codeChallenge }) {
+      if (!codeChallenge) {
+        throw new TypeError('MercadoLibre authorization needs a PKCE code challenge; create one with createPkcePair().');
+      }
+      return buildAuthorizationUrl({ config, state, codeChallenge });
+    },
+
+    exchangeCode({ code, codeVerifier }) {
+      if (!codeVerifier) {
+        throw new TypeError('MercadoLibre code exchange needs the PKCE code verifier stored with the authorization state.');
+      }
+      return exchangeCode(config, { code, codeVerifier }, { onResponse: options.onResponse });
+    },
+
+    refreshTokens(refreshTokenValue) {
+      return refreshToken(config, refreshTokenValue, { onResponse: options.onResponse });
+    },
+
+    importListings(session, checkpoint) {
+      return importPage(clientFor(session), session.accountId, checkpoint, { pageSize: options.importPageSize });
+    },
+
+    writeStock(session, changes) {
+      return writeStock(clientFor(session), changes);
+    },
+
+    parseWebhook(webhook: IncomingWebhook): ParsedWebhook {
+      let body: unknown;
+      try {
+        body = JSON.parse(webhook.rawBody);
+      } catch {
+        return { ok: false, reason: 'body is not valid JSON' };
+      }
+      const parsed = safeParseNotification(body);
+      if (!parsed.ok) {
+        return { ok: false, reason: parsed.reason };
+      }
+      const { notification } = parsed;
+      return {
+        ok: true,
+        accountId: notification.userId,
+        dedupeKey: notification.dedupeKey,
+        topic: notification.topic,
+        resource: notification.resource,
+        // MercadoLibre signs nothing; the resource is fetched with the seller's token instead.
+        verification: 'unsigned',
+      };
+    },
+
+    async fetchWebhookResource(session, webhook): Promise<WebhookResource> {
+      if (webhook.resource === null) {
+        return { kind: 'ignored', topic: webhook.topic };
+      }
+      const resource = await fetchNotificationResource(clientFor(session), { topic: webhook.topic, resource: webhook.resource });
+      switch (resource.kind) {
+        case 'order':
+          return resource;
+        case 'item':
+          return { kind: 'listings', listings: resource.listings };
+        case 'ignored':
+          session.logger.debug({ topic: resource.topic, reason: resource.reason }, 'MercadoLibre notification ignored');
+          return { kind: 'ignored', topic: resource.topic };
+      }
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export type * from './contract.js';
+export * from './errors.js';
+export * from './http.js';
+export * from './pkce.js';
+export * from './redact.js';
+export type * from './types.js';

@@ -1,0 +1,80 @@
+import type { MarketplaceError } from './errors.js';
+
+/** Marketplaces that have a connector. The values match the `marketplace` column of our entities. */
+export type Marketplace = 'MERCADOLIBRE' | 'SHOPIFY' | 'TIKTOK' | 'SHEIN';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One sellable unit (one size of one model, for footwear) as a marketplace reports it. */
+export interface RemoteListing {
+  marketplace: Marketplace;
+  /** Item or product id on the marketplace. */
+  externalId: string;
+  /** Variation or variant id; null when the item has no variations. */
+  externalVariantId: string | null;
+  sellerSku: string | null;
+  title: string;
+  price: number | null;
+  /** ISO 4217 code, e.g. MXN. */
+  currency: string | null;
+  availableQuantity: number;
+  /** Marketplace status as reported (e.g. active, paused, closed). */
+  status: string;
+  size: string | null;
+  color: string | null;
+  gtin: string | null;
+  updatedAt: Date | null;
+}
+
+/**
+ * Position of an import between two pages. Opaque to callers: store it as JSON and pass it back
+ * unchanged to continue. Each connector validates the checkpoints it receives.
+ */
+export type ImportCheckpoint = { [key: string]: JsonValue };
+
+export interface ImportPage {
+  listings: RemoteListing[];
+  /** Checkpoint for the next page, or null when the import is complete. */
+  checkpoint: ImportCheckpoint | null;
+}
+
+/** New absolute available quantity for one listing. */
+export interface StockChange {
+  externalId: string;
+  externalVariantId: string | null;
+  quantity: number;
+}
+
+export interface StockWriteResult {
+  applied: StockChange[];
+  failed: Array<{ change: StockChange; error: MarketplaceError }>;
+}
+
+export interface RemoteOrderLine {
+  externalId: string;
+  externalVariantId: string | null;
+  sellerSku: string | null;
+  quantity: number;
+}
+
+export interface RemoteOrder {
+  externalId: string;
+  status: string;
+  createdAt: Date;
+  lines: RemoteOrderLine[];
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string | null;
+  /** When the access token stops working; null when the marketplace issues non-expiring tokens. */
+  expiresAt: Date | null;
+  scopes: string[];
+  /** Seller or shop id on the marketplace. */
+  accountId: string;
+}
+
+/** Supplies a valid access token for one connection. Refreshing and storing tokens is the caller's job. */
+export interface AccessTokenSource {
+  getAccessToken(): Promise<string>;
+}
