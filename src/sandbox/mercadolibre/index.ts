@@ -1,0 +1,25 @@
+export { startMercadoLibreSandbox } from './sandbox.js';
+export { DEMO_SELLER } from './demo-seed.js';
+export type {
+  AttributeCombination,
+  CreateOrderInput,
+  FaultRule,
+  IssueAuthorizationCodeInput,
+  Item,
+  ItemAttribute,
+  ItemStatus,
+  MercadoLibreSandbox,
+  MercadoLibreSandboxOptions,
+  NotificationAttempt,
+  NotificationPayload,
+  NotificationTopic,
+  Order,
+  OrderItem,
+  OrderStatus,
+  RecordedRequest,
+  SandboxAppConfig,
+  SeedItem,
+  SeedVariation,
+  Variation,
+  VariationAttribute,
+} from './types.js';
