@@ -42,6 +42,12 @@ export const configSchema = z.object({
   MERCADOLIBRE_API_URL: z.url().default('https://api.mercadolibre.com'),
   STOCK_PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0, 'STOCK_PUSH_DEBOUNCE_MS must be 0 or more').default(2000),
   JOB_CONCURRENCY: positiveInt('JOB_CONCURRENCY').default(4),
+  JOB_POLL_INTERVAL_MS: positiveInt('JOB_POLL_INTERVAL_MS').default(1000),
+  ALLOWED_RETURN_URLS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ error: 'ALLOWED_RETURN_URLS must be a comma-separated list of absolute URLs' }))),
   SANDBOX: z.enum(['on', 'off']).optional(),
 });
 
@@ -54,7 +60,9 @@ export class ConfigError extends Error {
 
 /** Parses and validates the environment once, at start. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  // An empty value counts as unset, as in `MONGODB_URL=` from a compose file's `${MONGODB_URL:-}`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = configSchema.safeParse(present);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join('.');

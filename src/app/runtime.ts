@@ -1,0 +1,113 @@
+import type { Logger } from 'pino';
+import type { Config, Role } from '../config.js';
+import { AuthorizationService } from '../connections/authorization.js';
+import type { ConnectorRegistry } from '../connections/registry.js';
+import { openDatabase, type MikroORM } from '../database/orm.js';
+import { createPostgresEvents, type PostgresEvents } from '../events/postgres-events.js';
+import { createJobQueue, type JobQueue } from '../jobs/queue.js';
+import { createSyncScheduler, defineSyncJobs } from '../jobs/sync-jobs.js';
+import { resolveJwtSecret } from '../security/development-secret.js';
+import { createJwtVerifier } from '../security/jwt.js';
+import { loadVault } from '../security/vault-loader.js';
+import type { Vault } from '../security/vault.js';
+import { createHttpServer, type HttpServer } from '../server/http-server.js';
+import { oauthCallbackRoutes } from '../server/oauth-callback.js';
+import { webhookRoutes } from '../server/webhooks.js';
+import type { Services } from '../services.js';
+import type { SyncDependencies } from '../sync/context.js';
+import type { SyncScheduler } from '../sync/scheduling.js';
+import { SyncService } from '../sync/sync-service.js';
+import { createConnectors, type MarketplaceEndpoints } from './connectors.js';
+
+export interface RuntimeOptions {
+  config: Config;
+  logger: Logger;
+  role: Role;
+  databaseUrl: string;
+  /** Port to listen on (already chosen, so redirect URIs can name it). */
+  port: number;
+  /** Base URL marketplaces and browsers reach this service at. */
+  publicUrl: string;
+  /** Marketplace hosts to use instead of the configured ones (the sandboxes). */
+  endpoints?: MarketplaceEndpoints;
+}
+
+/** Everything a running process holds; `stop()` releases it in reverse order. */
+export interface Runtime {
+  orm: MikroORM;
+  vault: Vault;
+  events: PostgresEvents;
+  queue: JobQueue;
+  connectors: ConnectorRegistry;
+  scheduler: SyncScheduler;
+  services: Services;
+  authorization: AuthorizationService;
+  syncDependencies: SyncDependencies;
+  jwtSecret: string | undefined;
+  http: HttpServer | null;
+  stop(): Promise<void>;
+}
+
+/** Wires storage, events, jobs, connectors, services and (for the api role) the HTTP server. */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, logger, role } = options;
+  const orm = await openDatabase(options.databaseUrl, logger.child({ module: 'database' }));
+  const vault = await loadVault({ encryptionKeys: config.ENCRYPTION_KEYS, nodeEnv: config.NODE_ENV, dataDir: config.DATA_DIR, logger });
+  const events = await createPostgresEvents({ databaseUrl: options.databaseUrl, logger: logger.child({ module: 'events' }) });
+  const queue = await createJobQueue({
+    databaseUrl: options.databaseUrl,
+    mongodbUrl: config.MONGODB_URL,
+    logger: logger.child({ module: 'jobs' }),
+    concurrency: config.JOB_CONCURRENCY,
+    processEvery: config.JOB_POLL_INTERVAL_MS,
+  });
+  const connectors = createConnectors(config, options.publicUrl, logger, options.endpoints);
+  const scheduler = createSyncScheduler(queue, { pushDebounceMs: config.STOCK_PUSH_DEBOUNCE_MS });
+  const sync = new SyncService({ orm, scheduler });
+  const authorization = new AuthorizationService({
+    orm,
+    vault,
+    connectors,
+    events,
+    sync,
+    logger: logger.child({ module: 'authorization' }),
+    allowedReturnUrls: config.ALLOWED_RETURN_URLS,
+  });
+  const services: Services = { connections: authorization, sync, events };
+  const syncDependencies: SyncDependencies = { orm, connectors, vault, events, scheduler, logger: logger.child({ module: 'sync' }) };
+
+  if (role === 'worker' || role === 'all') {
+    defineSyncJobs(queue, syncDependencies);
+    await queue.start();
+    logger.info({ backend: queue.backend }, 'worker started');
+  }
+
+  const jwtSecret = await resolveJwtSecret(config, logger);
+  let http: HttpServer | null = null;
+  if (role === 'api' || role === 'all') {
+    const verifier = createJwtVerifier({ secret: jwtSecret, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    http = await createHttpServer({
+      orm,
+      services,
+      auth: verifier,
+      logger: logger.child({ module: 'http' }),
+      config: { host: config.HOST, port: options.port, publicUrl: options.publicUrl },
+      routes: [
+        webhookRoutes({ orm, connectors, scheduler, logger }),
+        oauthCallbackRoutes({ authorization, logger }),
+      ],
+    });
+    logger.info({ url: http.url, graphqlUrl: http.graphqlUrl }, 'api started');
+  }
+
+  return {
+    orm, vault, events, queue, connectors, scheduler, services, authorization, syncDependencies, jwtSecret, http,
+    async stop() {
+      await http?.close();
+      await queue.stop();
+      await events.close();
+      await orm.close(true);
+      logger.info({ role }, 'stopped');
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { MarketplaceError } from '../connectors/shared/errors.js';
+import { createPkcePair } from '../connectors/shared/pkce.js';
+import type { TokenSet } from '../connectors/shared/types.js';
+import { crossTenantEntityManager, tenantEntityManager } from '../database/orm.js';
+import { ConnectionStatus, Credential, Marketplace, MarketplaceConnection, OAuthState, SyncRunKind } from '../entities/index.js';
+import { AppError } from '../errors.js';
+import type { AuthorizationStart, ConnectionsPort, EventsPort, SyncPort } from '../services.js';
+import type { Vault } from '../security/vault.js';
+import { storeTokens } from './credentials.js';
+import type { ConnectorRegistry } from './registry.js';
+import { changeConnectionStatus } from './status.js';
+
+/** How long a merchant has to finish the marketplace's consent page. */
+const STATE_TTL_MS = 10 * 60_000;
+
+/** Why a callback did not connect an account. Each reason has a localized text on the result page. */
+export type AuthorizationFailure =
+  | 'state_missing'
+  | 'state_unknown'
+  | 'state_used'
+  | 'state_expired'
+  | 'marketplace_mismatch'
+  | 'access_denied'
+  | 'code_missing'
+  | 'exchange_failed';
+
+export type AuthorizationResult =
+  | { ok: true; tenantId: string; connectionId: string; marketplace: Marketplace; accountId: string; returnTo: string | null }
+  | { ok: false; reason: AuthorizationFailure; returnTo: string | null; detail?: string };
+
+export function hashState(state: string): string {
+  return createHash('sha256').update(state).digest('hex');
+}
+
+/**
+ * Starts and completes marketplace authorizations. The `state` is random, stored only as a hash,
+ * one-time, expiring and bound to tenant, marketplace and redirect URI; the PKCE verifier is kept
+ * encrypted beside it.
+ */
+export class AuthorizationService implements ConnectionsPort {
+  constructor(
+    private readonly deps: {
+      orm: MikroORM;
+      vault: Vault;
+      connectors: ConnectorRegistry;
+      events: EventsPort;
+      sync: SyncPort;
+      logger: Logger;
+      /** URL prefixes a `returnTo` may start with; anything else is rejected. */
+      allowedReturnUrls: string[];
+    },
+  ) {}
+
+  async startAuthorization(input: { tenantId: string; userId: string; marketplace: Marketplace; returnTo?: string | null }): Promise<AuthorizationStart> {
+    const connector = this.deps.connectors.get(input.marketplace);
+    const returnTo = input.returnTo ?? null;
+    if (returnTo !== null && !this.deps.allowedReturnUrls.some((prefix) => returnTo.startsWith(prefix))) {
+      throw new AppError('BAD_USER_INPUT', 'errors.returnToNotAllowed', `returnTo ${returnTo} is not in the allowed list; use one of: ${this.deps.allowedReturnUrls.join(', ') || '(none configured)'}.`, { returnTo });
+    }
+    const state = randomBytes(32).toString('base64url');
+    const pkce = connector.usesPkce ? createPkcePair() : null;
+    const expiresAt = new Date(Date.now() + STATE_TTL_MS);
+    const em = tenantEntityManager(this.deps.orm, input.tenantId);
+    const row = em.create(OAuthState, {
+      tenantId: input.tenantId,
+      stateHash: hashState(state),
+      marketplace: input.marketplace,
+      redirectUri: connector.redirectUri,
+      returnTo,
+      userId: input.userId,
+      expiresAt,
+    });
+    if (pkce) {
+      row.codeVerifierCiphertext = this.deps.vault.encrypt(pkce.verifier, { tenantId: input.tenantId, ownerId: row.id, purpose: 'code_verifier' });
+    }
+    await em.flush();
+    this.deps.logger.info({ tenantId: input.tenantId, marketplace: input.marketplace, stateId: row.id }, 'authorization started');
+    return { authorizationUrl: connector.authorizationUrl({ state, codeChallenge: pkce?.challenge }), expiresAt };
+  }
+
+  /**
+   * Completes the authorization a marketplace redirected back with. The state is consumed first, so
+   * a replay fails even when the code exchange fails; a failure stores nothing else and leaves an
+   * existing connection's secrets as they were.
+   */
+  async completeAuthorization(input: { marketplace: Marketplace; state?: string; code?: string; error?: string }): Promise<AuthorizationResult> {
+    if (!input.state) return { ok: false, reason: 'state_missing', returnTo: null };
+    const em = crossTenantEntityManager(this.deps.orm);
+    const stateHash = hashState(input.state);
+    const row = await em.findOne(OAuthState, { stateHash }, { filters: false });
+    if (!row) return { ok: false, reason: 'state_unknown', returnTo: null };
+    const consumed = await em.nativeUpdate(OAuthState, { id: row.id, usedAt: null }, { usedAt: new Date() }, { filters: false });
+    const returnTo = row.returnTo;
+    const log = this.deps.logger.child({ tenantId: row.tenantId, marketplace: input.marketplace, stateId: row.id });
+    if (consumed === 0) return { ok: false, reason: 'state_used', returnTo };
+    if (row.expiresAt.getTime() < Date.now()) return { ok: false, reason: 'state_expired', returnTo };
+    if (row.marketplace !== input.marketplace) return { ok: false, reason: 'marketplace_mismatch', returnTo };
+    if (input.error) {
+      log.info({ error: input.error }, 'merchant declined the authorization');
+      return { ok: false, reason: 'access_denied', returnTo };
+    }
+    if (!input.code) return { ok: false, reason: 'code_missing', returnTo };
+
+    const connector = this.deps.connectors.get(input.marketplace);
+    const codeVerifier = row.codeVerifierCiphertext
+      ? this.deps.vault.decrypt(row.codeVerifierCiphertext, { tenantId: row.tenantId, ownerId: row.id, purpose: 'code_verifier' })
+      : undefined;
+    let tokens: TokenSet;
+    try {
+      tokens = await connector.exchangeCode({ code: input.code, codeVerifier });
+    } catch (error) {
+      if (!(error instanceof MarketplaceError)) throw error;
+      log.warn({ kind: error.kind, code: error.code, status: error.status, marketplaceMessage: error.marketplaceMessage }, 'authorization code exchange failed');
+      return { ok: false, reason: 'exchange_failed', returnTo, detail: error.code ?? error.kind };
+    }
+    const connectionId = await this.saveConnection(row.tenantId, input.marketplace, tokens);
+    log.info({ connectionId, accountId: tokens.accountId }, 'marketplace account connected');
+    await this.deps.sync.startSync({ tenantId: row.tenantId, connectionId, kind: SyncRunKind.IMPORT, trigger: 'authorization' });
+    return { ok: true, tenantId: row.tenantId, connectionId, marketplace: input.marketplace, accountId: tokens.accountId, returnTo };
+  }
+
+  private async saveConnection(tenantId: string, marketplace: Marketplace, tokens: TokenSet): Promise<string> {
+    const em = tenantEntityManager(this.deps.orm, tenantId);
+    const connection = await em.transactional(async (tx) => {
+      let found = await tx.findOne(MarketplaceConnection, { marketplace, externalAccountId: tokens.accountId });
+      if (!found) {
+        found = tx.create(MarketplaceConnection, { tenantId, marketplace, externalAccountId: tokens.accountId });
+      }
+      found.scopes = tokens.scopes;
+      const existing = await tx.findOne(Credential, { connection: found });
+      storeTokens(tx, this.deps.vault, found, tokens, existing);
+      await tx.flush();
+      return found;
+    });
+    await changeConnectionStatus(em, this.deps.events, connection, ConnectionStatus.ACTIVE, 'authorized');
+    return connection.id;
+  }
+}

@@ -1,0 +1,156 @@
+import 'reflect-metadata';
+import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { resolveDatabase } from './app/database.js';
+import { startRuntime, type Runtime } from './app/runtime.js';
+import { createDevelopmentToken } from './commands/dev-token.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { freePort, type EmbeddedDatabase } from './database/embedded.js';
+import { runScenario, type DemoResult } from './demo/scenario.js';
+import { startSandboxes, type Sandboxes } from './demo/sandboxes.js';
+import { createLogger } from './logging.js';
+
+const COMMANDS = ['start', 'demo'] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** The demo catalog shipped with the project: EGDC's export format, 2,400 SKUs. */
+export const DEMO_CATALOG = fileURLToPath(new URL('../data/egdc-catalog.csv', import.meta.url));
+
+/** Requests per second the demo sandbox allows before answering 429. */
+const DEMO_SANDBOX_RATE = 100;
+
+interface Process {
+  runtime: Runtime | null;
+  sandboxes: Sandboxes | null;
+  database: EmbeddedDatabase | null;
+  temporaryDir: string | null;
+}
+
+async function main(): Promise<number> {
+  const command = (process.argv[2] ?? 'start') as Command;
+  if (!COMMANDS.includes(command)) {
+    process.stderr.write(`Unknown command "${process.argv[2]}". Use: node dist/main.js [start|demo]\n`);
+    return 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const held: Process = { runtime: null, sandboxes: null, database: null, temporaryDir: null };
+  const shutdown = async (): Promise<void> => {
+    await held.runtime?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the service failed'));
+    await held.sandboxes?.close().catch((error: unknown) => logger.error({ err: error }, 'stopping the sandboxes failed'));
+    await held.database?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping PostgreSQL failed'));
+    if (held.temporaryDir) await rm(held.temporaryDir, { recursive: true, force: true });
+  };
+  // A signal at any point, even during setup, stops everything started so far: a killed process
+  // would leave the embedded PostgreSQL running.
+  const signalled = new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'stopping');
+      resolve(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  try {
+    if (command === 'demo') {
+      return await Promise.race([runDemoCommand(config, logger, held).then(() => 0), signalled.then(() => 130)]);
+    }
+    return await Promise.race([runStartCommand(config, logger, held).then(() => signalled), signalled]);
+  } catch (error) {
+    logger.fatal({ err: error }, `${command} failed`);
+    process.stderr.write(`${command} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await shutdown();
+  }
+}
+
+/** `npm run demo`: the whole job once on fresh storage, ending with the `demo:` line. */
+async function runDemoCommand(config: Config, logger: Logger, held: Process): Promise<void> {
+  if (!config.DATABASE_URL) {
+    held.temporaryDir = await mkdtemp(path.join(tmpdir(), 'egdc-demo-'));
+    // The embedded PostgreSQL runs as the `postgres` user when started as root.
+    await chmod(held.temporaryDir, 0o755);
+    config = { ...config, DATA_DIR: held.temporaryDir };
+  }
+  const tenantId = config.DATABASE_URL ? `demo-${randomBytes(4).toString('hex')}` : 'demo';
+  const result = await startWithSandboxes(config, logger, held, { tenantId, persistent: false, orders: 3, stockReports: 10 });
+  if (result.stockMismatches > 0) throw new Error(`${result.stockMismatches} listings differ between EGDC and the sandbox after sync`);
+  process.stdout.write(`demo: ${JSON.stringify(result.summary)}\n`);
+}
+
+/**
+ * `npm start`: with no marketplace credentials (development), runs against the sandboxes and sets
+ * up the demo tenant first; with credentials, only serves.
+ */
+async function runStartCommand(config: Config, logger: Logger, held: Process): Promise<void> {
+  const sandbox = config.SANDBOX === 'on' || (config.SANDBOX === undefined && !config.MERCADOLIBRE_CLIENT_ID && config.NODE_ENV !== 'production');
+  if (!sandbox) {
+    const database = await resolveDatabase(config, logger);
+    held.database = database.embedded;
+    const port = config.PORT;
+    held.runtime = await startRuntime({ config, logger, role: config.ROLE, databaseUrl: database.url, port, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${port}` });
+    return;
+  }
+  if (config.ROLE !== 'all') throw new Error(`SANDBOX mode runs the api and worker roles together; set ROLE=all (got ${config.ROLE}) or SANDBOX=off.`);
+  await startWithSandboxes(config, logger, held, { tenantId: 'demo', persistent: true, sellerId: 300000001, orders: 1, stockReports: 3 });
+}
+
+async function startWithSandboxes(
+  config: Config,
+  logger: Logger,
+  held: Process,
+  options: { tenantId: string; persistent: boolean; sellerId?: number; orders: number; stockReports: number },
+): Promise<DemoResult> {
+  const database = await resolveDatabase(config, logger, { persistent: options.persistent });
+  held.database = database.embedded;
+  const port = config.PORT === 0 || !options.persistent ? await freePort() : config.PORT;
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
+  held.sandboxes = await startSandboxes({ publicUrl, logger, mercadolibreRatePerSecond: DEMO_SANDBOX_RATE });
+  held.runtime = await startRuntime({ config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: held.sandboxes.endpoints });
+  const http = held.runtime.http!;
+  const token = await createDevelopmentToken({ secret: held.runtime.jwtSecret!, tenantId: options.tenantId, userId: 'demo-user', ttl: '8h' });
+  const result = await runScenario({
+    runtime: held.runtime,
+    sandbox: held.sandboxes.mercadolibre,
+    logger: logger.child({ module: 'demo' }),
+    tenantId: options.tenantId,
+    catalogFile: DEMO_CATALOG,
+    graphqlUrl: http.graphqlUrl,
+    wsUrl: http.wsUrl,
+    token,
+    sellerId: options.sellerId,
+    orders: options.orders,
+    stockReports: options.stockReports,
+  });
+  const ml = result.summary.marketplaces.mercadolibre;
+  process.stdout.write([
+    '',
+    `EGDC integrations is running (tenant "${options.tenantId}").`,
+    `  GraphQL (HTTP and graphql-ws): ${http.graphqlUrl}`,
+    `  MercadoLibre sandbox:          ${held.sandboxes.mercadolibre.url}`,
+    `  Development token (8 h):       ${token}`,
+    `What it did: imported ${result.catalogRows} catalog rows (${result.catalogProblems} with problems),`,
+    `  connected the MercadoLibre sandbox seller through the authorization redirect,`,
+    `  imported ${ml.listingsImported} listings, pushed ${ml.stockUpdatesPushed} stock updates,`,
+    `  applied ${ml.ordersApplied} orders, published ${result.summary.eventsPublished} events (${result.eventsReceived} received over graphql-ws).`,
+    '',
+  ].join('\n'));
+  return result;
+}
+
+const exitCode = await main();
+process.exit(exitCode);

@@ -1,0 +1,63 @@
+import type { Marketplace, SyncRun, SyncRunKind } from './entities/index.js';
+
+/**
+ * Ports between the thin layers (GraphQL resolvers, HTTP routes) and the services behind them.
+ * Resolvers receive an object of this shape in their context and never import the job layer.
+ */
+
+export interface AuthorizationStart {
+  /** URL to send the merchant's browser to; it carries a one-time `state`. */
+  authorizationUrl: string;
+  expiresAt: Date;
+}
+
+export interface ConnectionsPort {
+  startAuthorization(input: {
+    tenantId: string;
+    userId: string;
+    marketplace: Marketplace;
+    returnTo?: string | null;
+  }): Promise<AuthorizationStart>;
+}
+
+export interface SyncPort {
+  /** Records a queued sync run for the tenant's connection and schedules the job that runs it. */
+  startSync(input: { tenantId: string; connectionId: string; kind: SyncRunKind; trigger: string }): Promise<SyncRun>;
+}
+
+export const SYNC_EVENT_TYPES = [
+  'SYNC_RUN_STARTED',
+  'SYNC_RUN_FINISHED',
+  'LISTING_UPDATED',
+  'STOCK_PUSHED',
+  'ORDER_APPLIED',
+  'CONNECTION_STATUS_CHANGED',
+] as const;
+export type SyncEventType = (typeof SYNC_EVENT_TYPES)[number];
+
+/** What subscribers see of sync activity. Fits in one PostgreSQL NOTIFY payload (under 8,000 bytes). */
+export interface SyncEvent {
+  id: string;
+  type: SyncEventType;
+  tenantId: string;
+  connectionId: string;
+  syncRunId?: string | null;
+  listingId?: string | null;
+  sku?: string | null;
+  /** Short English summary for logs and developers; merchant-facing text is built from `type`. */
+  message?: string | null;
+  occurredAt: string;
+  data?: Record<string, string | number | boolean | null>;
+}
+
+export interface EventsPort {
+  publish(event: Omit<SyncEvent, 'id' | 'occurredAt'>): Promise<SyncEvent>;
+  /** Yields the tenant's events published by any process from now on, until `return()` is called. */
+  subscribe(tenantId: string, filter?: (event: SyncEvent) => boolean): AsyncIterableIterator<SyncEvent>;
+}
+
+export interface Services {
+  connections: ConnectionsPort;
+  sync: SyncPort;
+  events: EventsPort;
+}

@@ -1,0 +1,83 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { RemoteOrder } from '../connectors/shared/types.js';
+import { InventoryAdjustment, Listing, type MarketplaceConnection, Product } from '../entities/index.js';
+import { propagateLocalStock, setProductStock } from './local-stock.js';
+
+export interface OrderOutcome {
+  /** False when this order (or its cancellation) was already applied: a redelivered notification. */
+  applied: boolean;
+  adjustments: Array<{ sku: string; delta: number; stockAfter: number }>;
+  unknownLines: number;
+  connectionIds: Set<string>;
+}
+
+/** Order statuses after which the units are no longer sold. */
+const CANCELLED_STATUSES = new Set(['cancelled', 'CANCELLED', 'CANCEL', 'canceled']);
+
+/**
+ * Applies a marketplace order to EGDC stock as a delta, once per order: the unique key on
+ * (tenant, marketplace, order id, SKU) turns a repeated notification into a no-op. A cancellation
+ * of an applied order puts the units back, also once. Runs in its own transaction.
+ */
+export async function applyOrder(em: EntityManager, connection: MarketplaceConnection, order: RemoteOrder, logger: Logger): Promise<OrderOutcome> {
+  const cancelled = CANCELLED_STATUSES.has(order.status);
+  const outcome: OrderOutcome = { applied: false, adjustments: [], unknownLines: 0, connectionIds: new Set() };
+  try {
+    await em.transactional(async (tx) => {
+      // Serializes concurrent deliveries of the same order before the duplicate check.
+      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`${connection.tenantId}:${connection.marketplace}:${order.externalId}`]);
+      const saleKey = order.externalId;
+      const key = cancelled ? `${order.externalId}:cancelled` : saleKey;
+      if (cancelled && (await tx.count(InventoryAdjustment, { marketplace: connection.marketplace, externalOrderId: saleKey })) === 0) return;
+      if ((await tx.count(InventoryAdjustment, { marketplace: connection.marketplace, externalOrderId: key })) > 0) return;
+
+      const quantities = await unitsBySku(tx, connection, order, outcome);
+      const products = await tx.find(Product, { sku: { $in: [...quantities.keys()] } });
+      for (const product of products) {
+        const units = quantities.get(product.sku)!;
+        const delta = cancelled ? units : -units;
+        const stockAfter = Math.max(0, product.stock + delta);
+        if (product.stock + delta < 0) logger.warn({ tenantId: connection.tenantId, sku: product.sku, orderId: order.externalId }, 'order sold more units than EGDC had; stock set to 0');
+        setProductStock(product, stockAfter);
+        tx.create(InventoryAdjustment, { tenantId: connection.tenantId, connection, marketplace: connection.marketplace, externalOrderId: key, sku: product.sku, delta, stockAfter });
+        outcome.adjustments.push({ sku: product.sku, delta, stockAfter });
+      }
+      await markOriginListings(tx, connection, order, cancelled);
+      outcome.connectionIds = await propagateLocalStock(tx, products.map((product) => product.sku));
+      await tx.flush();
+      outcome.applied = outcome.adjustments.length > 0;
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return { ...outcome, applied: false, adjustments: [] };
+    throw error;
+  }
+  return outcome;
+}
+
+/** Sums units per SKU, finding the SKU through our listing when the order line lacks it. */
+async function unitsBySku(em: EntityManager, connection: MarketplaceConnection, order: RemoteOrder, outcome: OrderOutcome): Promise<Map<string, number>> {
+  const listings = await em.find(Listing, { connection, externalId: { $in: order.lines.map((line) => line.externalId) } });
+  const quantities = new Map<string, number>();
+  for (const line of order.lines) {
+    const listing = listings.find((candidate) => candidate.externalId === line.externalId && candidate.externalVariantId === (line.externalVariantId ?? ''));
+    const sku = line.sellerSku ?? listing?.sku ?? null;
+    if (!sku) {
+      outcome.unknownLines += 1;
+      continue;
+    }
+    quantities.set(sku, (quantities.get(sku) ?? 0) + line.quantity);
+  }
+  return quantities;
+}
+
+/** The marketplace already moved its own level for the sold listing; mirror that so no push echoes it. */
+async function markOriginListings(em: EntityManager, connection: MarketplaceConnection, order: RemoteOrder, cancelled: boolean): Promise<void> {
+  const listings = await em.find(Listing, { connection, externalId: { $in: order.lines.map((line) => line.externalId) } });
+  for (const line of order.lines) {
+    const listing = listings.find((candidate) => candidate.externalId === line.externalId && candidate.externalVariantId === (line.externalVariantId ?? ''));
+    if (!listing || listing.remoteStock === null) continue;
+    listing.remoteStock = Math.max(0, listing.remoteStock + (cancelled ? line.quantity : -line.quantity));
+    listing.remoteChangedAt = new Date();
+  }
+}

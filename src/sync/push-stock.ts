@@ -1,0 +1,93 @@
+import { tenantEntityManager } from '../database/orm.js';
+import { Listing, ListingPushState, MarketplaceConnection, SyncRun, SyncRunKind } from '../entities/index.js';
+import type { StockChange, StockWriteResult } from '../connectors/shared/types.js';
+import { sessionFor, type SyncDependencies } from './context.js';
+import { beginRun, finishRun } from './runs.js';
+
+/** Listings written per connector call batch; connectors split further to the marketplace's own limit. */
+const PUSH_BATCH = 200;
+
+/**
+ * Writes EGDC's stock level of every listing waiting for a push on one connection. A listing whose
+ * local level changed while the write was in flight stays pending for the next push. Returns the
+ * run, or null when nothing was waiting.
+ */
+export async function runStockPush(deps: SyncDependencies, input: { tenantId: string; connectionId: string; trigger?: string }): Promise<SyncRun | null> {
+  const em = tenantEntityManager(deps.orm, input.tenantId);
+  const connection = await em.findOneOrFail(MarketplaceConnection, { id: input.connectionId });
+  const pending = await em.count(Listing, { connection, pushState: ListingPushState.PENDING_PUSH });
+  if (pending === 0) return null;
+  const run = em.create(SyncRun, { tenantId: input.tenantId, connection, kind: SyncRunKind.PUSH, trigger: input.trigger ?? 'stock-change' });
+  await beginRun(em, deps.events, run);
+  const connector = deps.connectors.get(connection.marketplace);
+  const session = sessionFor(deps, connection, run);
+  try {
+    let lastId = '';
+    for (;;) {
+      const batch = await em.find(Listing, { connection, pushState: ListingPushState.PENDING_PUSH, id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: PUSH_BATCH });
+      if (batch.length === 0) break;
+      lastId = batch[batch.length - 1]!.id;
+      const sent = new Map<string, { listing: Listing; quantity: number }>();
+      const changes: StockChange[] = batch.filter((listing) => listing.localStock !== null).map((listing) => {
+        sent.set(changeKey(listing.externalId, listing.externalVariantId), { listing, quantity: listing.localStock! });
+        return { externalId: listing.externalId, externalVariantId: listing.externalVariantId || null, quantity: listing.localStock! };
+      });
+      run.readCount += changes.length;
+      const result = await connector.writeStock(session, changes);
+      await recordPushResult(deps, input.tenantId, run, sent, result);
+    }
+    await finishRun(em, deps.events, deps.logger, run);
+  } catch (error) {
+    await finishRun(em, deps.events, deps.logger, run, error);
+    throw error;
+  }
+  if (await em.count(Listing, { connection, pushState: ListingPushState.PENDING_PUSH })) {
+    // NOTE: retryable failures are retried by scheduling another push after the debounce delay;
+    // a marketplace that keeps failing is retried at that pace until a circuit breaker exists.
+    await deps.scheduler.pushStock({ tenantId: input.tenantId, connectionId: connection.id });
+  }
+  if (run.writtenCount > 0) {
+    await deps.events.publish({ type: 'STOCK_PUSHED', tenantId: input.tenantId, connectionId: connection.id, syncRunId: run.id, data: { listings: run.writtenCount } });
+  }
+  return run;
+}
+
+async function recordPushResult(
+  deps: SyncDependencies,
+  tenantId: string,
+  run: SyncRun,
+  sent: Map<string, { listing: Listing; quantity: number }>,
+  result: StockWriteResult,
+): Promise<void> {
+  // A fresh read shows local changes that arrived during the write.
+  const em = tenantEntityManager(deps.orm, tenantId);
+  const ids = [...sent.values()].map((entry) => entry.listing.id);
+  const current = new Map((await em.find(Listing, { id: { $in: ids } })).map((listing) => [listing.id, listing]));
+  const now = new Date();
+  for (const change of result.applied) {
+    const entry = sent.get(changeKey(change.externalId, change.externalVariantId ?? ''));
+    const listing = entry && current.get(entry.listing.id);
+    if (!entry || !listing) continue;
+    listing.remoteStock = entry.quantity;
+    listing.baseStock = entry.quantity;
+    listing.remoteChangedAt = now;
+    listing.lastError = null;
+    listing.lastSyncRun = em.getReference(SyncRun, run.id);
+    listing.pushState = listing.localStock === entry.quantity ? ListingPushState.SYNCED : ListingPushState.PENDING_PUSH;
+    run.writtenCount += 1;
+  }
+  for (const failure of result.failed) {
+    const entry = sent.get(changeKey(failure.change.externalId, failure.change.externalVariantId ?? ''));
+    const listing = entry && current.get(entry.listing.id);
+    if (!listing) continue;
+    listing.lastError = failure.error.message;
+    listing.pushState = failure.error.retryable ? ListingPushState.PENDING_PUSH : ListingPushState.FAILED;
+    run.errorCount += 1;
+    deps.logger.warn({ tenantId, listingId: listing.id, kind: failure.error.kind, code: failure.error.code, marketplaceMessage: failure.error.marketplaceMessage }, 'stock write failed for a listing');
+  }
+  await em.flush();
+}
+
+function changeKey(externalId: string, externalVariantId: string): string {
+  return `${externalId}\u0000${externalVariantId}`;
+}
