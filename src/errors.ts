@@ -1,7 +1,6 @@
-/**
- * Public error codes, sent in GraphQL `extensions.code`. Services throw `AppError` with one of these
- * and a message key; the GraphQL error chokepoint localizes the message for the caller.
- */
+import type { MessageKey, MessageParams } from './i18n/index.js';
+
+/** Every `extensions.code` a client can see. Anything else is reported as INTERNAL_SERVER_ERROR. */
 export const PUBLIC_ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -14,16 +13,18 @@ export const PUBLIC_ERROR_CODES = [
 ] as const;
 export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
 
-/** An expected failure a caller can act on. `message` is English, for logs; merchants see `key` localized. */
+/**
+ * An expected failure a caller can act on, thrown by services. `message` is English, for logs; the
+ * GraphQL error chokepoint sends `code` and the text of `messageKey` in the caller's language.
+ */
 export class AppError extends Error {
   override name = 'AppError';
 
   constructor(
     readonly code: PublicErrorCode,
-    /** i18n message key, such as `errors.connectionNotFound`. */
-    readonly key: string,
+    readonly messageKey: MessageKey,
     message: string,
-    readonly params: Record<string, string | number> = {},
+    readonly params: MessageParams = {},
   ) {
     super(message);
   }

@@ -85,13 +85,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const jwtSecret = await resolveJwtSecret(config, logger);
   let http: HttpServer | null = null;
   if (role === 'api' || role === 'all') {
-    const verifier = createJwtVerifier({ secret: jwtSecret, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    const verifier = createJwtVerifier({ secret: jwtSecret, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, logger: logger.child({ module: 'auth' }) });
     http = await createHttpServer({
       orm,
       services,
       auth: verifier,
       logger: logger.child({ module: 'http' }),
-      config: { host: config.HOST, port: options.port, publicUrl: options.publicUrl },
+      config: { host: config.HOST, port: options.port, publicUrl: options.publicUrl, exposeStackTraces: config.NODE_ENV === 'development' },
       routes: [
         webhookRoutes({ orm, connectors, scheduler, logger }),
         oauthCallbackRoutes({ authorization, logger }),

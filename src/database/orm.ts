@@ -8,13 +8,19 @@ import { MIGRATIONS } from '../migrations/index.js';
 /** Name of the filter that scopes every query to one tenant; it is on unless disabled by name. */
 export const TENANT_FILTER = 'tenant';
 
-export function ormOptions(databaseUrl: string, logger?: Logger): Options {
+export interface OrmHooks {
+  /** Receives every SQL statement the ORM runs (MikroORM's `query` debug namespace), e.g. to count queries. */
+  onQuery?: (sql: string) => void;
+}
+
+export function ormOptions(databaseUrl: string, logger?: Logger, hooks: OrmHooks = {}): Options {
+  const { onQuery } = hooks;
   return {
     clientUrl: databaseUrl,
     entities: ENTITIES,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, silent: true },
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, silent: true, snapshot: false },
     filters: {
       [TENANT_FILTER]: {
         cond: (args: { tenantId: string }) => ({ tenantId: args.tenantId }),
@@ -24,14 +30,23 @@ export function ormOptions(databaseUrl: string, logger?: Logger): Options {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     pool: { min: 0, max: 10 },
-    debug: false,
-    logger: logger ? (message: string) => logger.debug({ orm: true }, message) : undefined,
+    debug: onQuery ? ['query'] : false,
+    logger: logger || onQuery ? (message: string) => forwardOrmMessage(message, logger, onQuery) : undefined,
   };
 }
 
+const ANSI_COLOR = /\u001b\[[0-9;]*m/g;
+
+/** Passes SQL statements (MikroORM's `[query] ...` lines, which may carry ANSI colors) to `onQuery`. */
+function forwardOrmMessage(message: string, logger: Logger | undefined, onQuery: OrmHooks['onQuery']): void {
+  const plain = message.replace(ANSI_COLOR, '');
+  if (onQuery && plain.startsWith('[query] ')) onQuery(plain.slice('[query] '.length));
+  logger?.debug({ orm: true }, plain);
+}
+
 /** Connects and applies every pending migration. */
-export async function openDatabase(databaseUrl: string, logger?: Logger): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(databaseUrl, logger));
+export async function openDatabase(databaseUrl: string, logger?: Logger, hooks: OrmHooks = {}): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(databaseUrl, logger, hooks));
   const applied = await orm.getMigrator().up();
   if (applied.length > 0) logger?.info({ migrations: applied.map((m) => m.name) }, 'database migrations applied');
   return orm;

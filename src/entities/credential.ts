@@ -1,4 +1,4 @@
-import { Entity, OneToOne, Property } from '@mikro-orm/core';
+import { type Opt, Entity, OneToOne, Property } from '@mikro-orm/core';
 import { TenantEntity } from './base.js';
 import { MarketplaceConnection } from './marketplace-connection.js';
 
@@ -25,5 +25,5 @@ export class Credential extends TenantEntity {
 
   /** Incremented on every rotation, so a writer can tell whether another process refreshed first. */
   @Property({ type: 'integer' })
-  version: number = 1;
+  version: Opt<number> = 1;
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { type Opt, Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { TenantEntity } from './base.js';
 import { ListingPushState, Marketplace } from './enums.js';
 import { MarketplaceConnection } from './marketplace-connection.js';
@@ -29,7 +29,7 @@ export class Listing extends TenantEntity {
 
   /** Variation or variant id; empty string for an item without variations, so the unique key holds. */
   @Property({ type: 'string', length: 64 })
-  externalVariantId: string = '';
+  externalVariantId: Opt<string> = '';
 
   @Property({ type: 'text' })
   title!: string;
@@ -66,7 +66,7 @@ export class Listing extends TenantEntity {
   remoteChangedAt: Date | null = null;
 
   @Enum({ items: () => ListingPushState, nativeEnumName: 'listing_push_state' })
-  pushState: ListingPushState = ListingPushState.SYNCED;
+  pushState: Opt<ListingPushState> = ListingPushState.SYNCED;
 
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;
@@ -75,5 +75,5 @@ export class Listing extends TenantEntity {
   lastSyncRun: SyncRun | null = null;
 
   @Property({ type: 'integer', version: true })
-  version: number = 1;
+  version: Opt<number> = 1;
 }

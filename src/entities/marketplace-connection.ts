@@ -1,4 +1,4 @@
-import { Entity, Enum, Property, Unique } from '@mikro-orm/core';
+import { type Opt, Entity, Enum, Property, Unique } from '@mikro-orm/core';
 import { TenantEntity } from './base.js';
 import { ConnectionStatus, Marketplace } from './enums.js';
 
@@ -17,20 +17,20 @@ export class MarketplaceConnection extends TenantEntity {
   accountName: string | null = null;
 
   @Enum({ items: () => ConnectionStatus, nativeEnumName: 'connection_status' })
-  status: ConnectionStatus = ConnectionStatus.PENDING;
+  status: Opt<ConnectionStatus> = ConnectionStatus.PENDING;
 
   @Property({ type: 'text', nullable: true })
   statusReason: string | null = null;
 
   @Property({ type: 'Date' })
-  statusChangedAt: Date = new Date();
+  statusChangedAt: Opt<Date> = new Date();
 
   @Property({ type: 'json' })
-  scopes: string[] = [];
+  scopes: Opt<string[]> = [];
 
   /** Conflict policy per synced field, e.g. { stock: 'LOWEST_STOCK' }. */
   @Property({ type: 'json' })
-  conflictPolicy: Record<string, string> = { stock: 'LOWEST_STOCK' };
+  conflictPolicy: Opt<Record<string, string>> = { stock: 'LOWEST_STOCK' };
 
   @Property({ type: 'Date', nullable: true })
   lastImportAt: Date | null = null;
@@ -40,5 +40,5 @@ export class MarketplaceConnection extends TenantEntity {
 
   /** Checkpoint of an unfinished listing import, so a restarted job resumes where it stopped. */
   @Property({ type: 'json', nullable: true })
-  importCheckpoint: Record<string, unknown> | null = null;
+  importCheckpoint?: Record<string, unknown> | null = null;
 }

@@ -1,4 +1,4 @@
-import { Entity, Property, Unique } from '@mikro-orm/core';
+import { type Opt, Entity, Property, Unique } from '@mikro-orm/core';
 import { TenantEntity } from './base.js';
 
 /**
@@ -35,17 +35,17 @@ export class Product extends TenantEntity {
 
   /** Price multipliers over cost per marketplace, e.g. { MERCADOLIBRE: 2.2 }. */
   @Property({ type: 'json' })
-  priceModifiers: Record<string, number> = {};
+  priceModifiers: Opt<Record<string, number>> = {};
 
   /** Units on hand per EGDC warehouse, e.g. { egdc: 3, fami: 5 }. */
   @Property({ type: 'json' })
-  stockByWarehouse: Record<string, number> = {};
+  stockByWarehouse: Opt<Record<string, number>> = {};
 
   /** Sum of `stockByWarehouse`: the level offered on every marketplace. */
   @Property({ type: 'integer' })
-  stock: number = 0;
+  stock: Opt<number> = 0;
 
   /** Marketplaces and channels where the merchant sells this SKU (the export's platform flags). */
   @Property({ type: 'json' })
-  channels: string[] = [];
+  channels: Opt<string[]> = [];
 }

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
+import { type Opt, Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { TenantEntity } from './base.js';
 import { SyncConflictStatus } from './enums.js';
 import { Listing } from './listing.js';
@@ -29,7 +29,7 @@ export class SyncConflict extends TenantEntity {
   remoteChangedAt: Date | null = null;
 
   @Enum({ items: () => SyncConflictStatus, nativeEnumName: 'sync_conflict_status' })
-  status: SyncConflictStatus = SyncConflictStatus.OPEN;
+  status: Opt<SyncConflictStatus> = SyncConflictStatus.OPEN;
 
   /** How it was settled: a policy name (`LOWEST_STOCK`) or `MANUAL:<value>`. */
   @Property({ type: 'string', length: 64, nullable: true })

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
+import { type Opt, Entity, Enum, ManyToOne, Property } from '@mikro-orm/core';
 import { TenantEntity } from './base.js';
 import { SyncRunKind, SyncRunStatus } from './enums.js';
 import { MarketplaceConnection } from './marketplace-connection.js';
@@ -17,25 +17,25 @@ export class SyncRun extends TenantEntity {
   trigger!: string;
 
   @Enum({ items: () => SyncRunStatus, nativeEnumName: 'sync_run_status' })
-  status: SyncRunStatus = SyncRunStatus.QUEUED;
+  status: Opt<SyncRunStatus> = SyncRunStatus.QUEUED;
 
   @Property({ type: 'integer' })
-  readCount: number = 0;
+  readCount: Opt<number> = 0;
 
   @Property({ type: 'integer' })
-  writtenCount: number = 0;
+  writtenCount: Opt<number> = 0;
 
   @Property({ type: 'integer' })
-  skippedCount: number = 0;
+  skippedCount: Opt<number> = 0;
 
   @Property({ type: 'integer' })
-  conflictCount: number = 0;
+  conflictCount: Opt<number> = 0;
 
   @Property({ type: 'integer' })
-  errorCount: number = 0;
+  errorCount: Opt<number> = 0;
 
   @Property({ type: 'integer' })
-  apiCalls: number = 0;
+  apiCalls: Opt<number> = 0;
 
   @Property({ type: 'Date', nullable: true })
   startedAt: Date | null = null;

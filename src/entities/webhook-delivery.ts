@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { type Opt, Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { TenantEntity } from './base.js';
 import { Marketplace, WebhookDeliveryStatus } from './enums.js';
 import { MarketplaceConnection } from './marketplace-connection.js';
@@ -32,14 +32,14 @@ export class WebhookDelivery extends TenantEntity {
   verification!: string;
 
   @Enum({ items: () => WebhookDeliveryStatus, nativeEnumName: 'webhook_delivery_status' })
-  status: WebhookDeliveryStatus = WebhookDeliveryStatus.RECEIVED;
+  status: Opt<WebhookDeliveryStatus> = WebhookDeliveryStatus.RECEIVED;
 
   @Property({ type: 'integer' })
-  attempts: number = 0;
+  attempts: Opt<number> = 0;
 
   /** Times the marketplace sent this same notification again. */
   @Property({ type: 'integer' })
-  redeliveries: number = 0;
+  redeliveries: Opt<number> = 0;
 
   @Property({ type: 'text', nullable: true })
   lastError: string | null = null;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { AuthorizationResult, AuthorizationService } from '../connections/authorization.js';
-import { negotiateLocale, translate, type Locale } from '../i18n/index.js';
+import { negotiateLocale, translate, type Locale, type MessageKey } from '../i18n/index.js';
 import { marketplaceFromPath } from './marketplace-path.js';
 import { renderResultPage } from './oauth-page.js';
 
@@ -36,7 +36,7 @@ export function oauthCallbackRoutes(deps: { authorization: AuthorizationService;
 }
 
 function describe(locale: Locale, marketplace: string, result: AuthorizationResult) {
-  const name = translate(locale, `marketplaces.${marketplace}` as Parameters<typeof translate>[1]);
+  const name = translate(locale, `marketplaces.${marketplace}` as MessageKey);
   if (result.ok) {
     return {
       ok: true,
@@ -48,7 +48,7 @@ function describe(locale: Locale, marketplace: string, result: AuthorizationResu
   return {
     ok: false,
     title: translate(locale, 'oauth.failedTitle'),
-    message: translate(locale, `oauth.reasons.${result.reason}` as Parameters<typeof translate>[1], { marketplace: name }),
+    message: translate(locale, `oauth.reasons.${result.reason}` as MessageKey, { marketplace: name }),
     returnTo: result.returnTo,
   };
 }
