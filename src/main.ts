@@ -10,7 +10,7 @@ import { startRuntime, type Runtime } from './app/runtime.js';
 import { createDevelopmentToken } from './commands/dev-token.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { freePort, type EmbeddedDatabase } from './database/embedded.js';
-import { runScenario, type DemoResult } from './demo/scenario.js';
+import { runScenario, type DemoResult, type DemoSummary } from './demo/scenario.js';
 import { startSandboxes, type Sandboxes } from './demo/sandboxes.js';
 import { createLogger } from './logging.js';
 
@@ -48,11 +48,14 @@ async function main(): Promise<number> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const held: Process = { runtime: null, sandboxes: null, database: null, temporaryDir: null };
+  // Stops what was started, in reverse order; a second call finds nothing left to stop.
   const shutdown = async (): Promise<void> => {
-    await held.runtime?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the service failed'));
-    await held.sandboxes?.close().catch((error: unknown) => logger.error({ err: error }, 'stopping the sandboxes failed'));
-    await held.database?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping PostgreSQL failed'));
-    if (held.temporaryDir) await rm(held.temporaryDir, { recursive: true, force: true });
+    const { runtime, sandboxes, database, temporaryDir } = held;
+    Object.assign(held, { runtime: null, sandboxes: null, database: null, temporaryDir: null });
+    await runtime?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the service failed'));
+    await sandboxes?.close().catch((error: unknown) => logger.error({ err: error }, 'stopping the sandboxes failed'));
+    await database?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping PostgreSQL failed'));
+    if (temporaryDir) await rm(temporaryDir, { recursive: true, force: true });
   };
   // A signal at any point, even during setup, stops everything started so far: a killed process
   // would leave the embedded PostgreSQL running.
@@ -66,7 +69,12 @@ async function main(): Promise<number> {
   });
   try {
     if (command === 'demo') {
-      return await Promise.race([runDemoCommand(config, logger, held).then(() => 0), signalled.then(() => 130)]);
+      const summary = await Promise.race([runDemoCommand(config, logger, held), signalled.then(() => null)]);
+      if (summary === null) return 130;
+      // The summary is the last line of output, after the shutdown logs.
+      await shutdown();
+      process.stdout.write(`demo: ${JSON.stringify(summary)}\n`);
+      return 0;
     }
     return await Promise.race([runStartCommand(config, logger, held).then(() => signalled), signalled]);
   } catch (error) {
@@ -78,8 +86,8 @@ async function main(): Promise<number> {
   }
 }
 
-/** `npm run demo`: the whole job once on fresh storage, ending with the `demo:` line. */
-async function runDemoCommand(config: Config, logger: Logger, held: Process): Promise<void> {
+/** `npm run demo`: the whole job once on fresh storage; returns the summary for the `demo:` line. */
+async function runDemoCommand(config: Config, logger: Logger, held: Process): Promise<DemoSummary> {
   if (!config.DATABASE_URL) {
     held.temporaryDir = await mkdtemp(path.join(tmpdir(), 'egdc-demo-'));
     // The embedded PostgreSQL runs as the `postgres` user when started as root.
@@ -89,7 +97,8 @@ async function runDemoCommand(config: Config, logger: Logger, held: Process): Pr
   const tenantId = config.DATABASE_URL ? `demo-${randomBytes(4).toString('hex')}` : 'demo';
   const result = await startWithSandboxes(config, logger, held, { tenantId, persistent: false, orders: 3, stockReports: 10 });
   if (result.stockMismatches > 0) throw new Error(`${result.stockMismatches} listings differ between EGDC and the sandbox after sync`);
-  process.stdout.write(`demo: ${JSON.stringify(result.summary)}\n`);
+  if (result.eventsReceived === 0) throw new Error('No sync event reached the graphql-ws subscriber');
+  return result.summary;
 }
 
 /**

@@ -90,7 +90,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       orm,
       services,
       auth: verifier,
-      logger: logger.child({ module: 'http' }),
+      logger,
       config: { host: config.HOST, port: options.port, publicUrl: options.publicUrl, exposeStackTraces: config.NODE_ENV === 'development' },
       routes: [
         webhookRoutes({ orm, connectors, scheduler, logger }),

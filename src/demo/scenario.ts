@@ -148,7 +148,7 @@ async function reportStock(runtime: Runtime, em: EntityManagerFactory, count: nu
 }
 
 async function countOrders(em: EntityManagerFactory, connectionId: string): Promise<number> {
-  const rows = await em().find(InventoryAdjustment, { connection: connectionId, externalOrderId: { $not: { $like: '%:%' } } }, { fields: ['externalOrderId'] });
+  const rows = await em().find(InventoryAdjustment, { connection: connectionId, externalOrderId: { $re: '^[^:]+$' } }, { fields: ['externalOrderId'] });
   return new Set(rows.map((row) => row.externalOrderId)).size;
 }
 
