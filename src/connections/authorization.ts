@@ -36,6 +36,26 @@ export function hashState(state: string): string {
 }
 
 /**
+ * Whether `returnTo` is on the origin of an allowed URL and under its path. Compared as parsed URLs,
+ * not as text, so `https://app.example.test.evil.example` or `https://app.example.test@evil.example`
+ * do not pass as `https://app.example.test`.
+ */
+export function isAllowedReturnUrl(returnTo: string, allowed: readonly string[]): boolean {
+  let target: URL;
+  try {
+    target = new URL(returnTo);
+  } catch {
+    return false;
+  }
+  if (target.username !== '' || target.password !== '') return false;
+  return allowed.some((entry) => {
+    if (!URL.canParse(entry)) return false;
+    const base = new URL(entry);
+    return target.origin === base.origin && target.pathname.startsWith(base.pathname);
+  });
+}
+
+/**
  * Starts and completes marketplace authorizations. The `state` is random, stored only as a hash,
  * one-time, expiring and bound to tenant, marketplace and redirect URI; the PKCE verifier is kept
  * encrypted beside it.
@@ -57,8 +77,8 @@ export class AuthorizationService implements ConnectionsPort {
   async startAuthorization(input: { tenantId: string; userId: string; marketplace: Marketplace; returnTo?: string | null }): Promise<AuthorizationStart> {
     const connector = this.deps.connectors.get(input.marketplace);
     const returnTo = input.returnTo ?? null;
-    if (returnTo !== null && !this.deps.allowedReturnUrls.some((prefix) => returnTo.startsWith(prefix))) {
-      throw new AppError('BAD_USER_INPUT', 'errors.returnToNotAllowed', `returnTo ${returnTo} is not in the allowed list; use one of: ${this.deps.allowedReturnUrls.join(', ') || '(none configured)'}.`, { returnTo });
+    if (returnTo !== null && !isAllowedReturnUrl(returnTo, this.deps.allowedReturnUrls)) {
+      throw new AppError('BAD_USER_INPUT', 'errors.input.returnToNotAllowed', `returnTo ${returnTo} is not in the allowed list; use one of: ${this.deps.allowedReturnUrls.join(', ') || '(none configured)'}.`, { returnTo });
     }
     const state = randomBytes(32).toString('base64url');
     const pkce = connector.usesPkce ? createPkcePair() : null;

@@ -52,35 +52,50 @@ export class StoredTokenSource implements AccessTokenSource {
     return this.refresh(credential.version);
   }
 
-  /** Refreshes unless another process already did since `seenVersion`; returns the current access token. */
+  /**
+   * Refreshes unless another process already did since `seenVersion`; returns the current access token.
+   * A refresh the marketplace rejects marks the connection NEEDS_REAUTH after the transaction has
+   * rolled back, so the status change is kept.
+   */
   async refresh(seenVersion: number): Promise<string> {
     const em = tenantEntityManager(this.deps.orm, this.tenantId);
-    return em.transactional(async (tx) => {
-      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [this.connectionId]);
-      const credential = await this.loadCredential(tx, true);
-      if (credential.version !== seenVersion && !needsRefresh(credential)) {
-        return this.decrypt(credential, 'access_token', credential.accessTokenCiphertext);
-      }
-      if (!credential.refreshTokenCiphertext) {
-        throw new MarketplaceError(credential.connection.marketplace, 'Access token expired and the marketplace gave no refresh token; reconnect the account.', { kind: 'auth', code: 'no_refresh_token' });
-      }
-      const connector = this.deps.connectors.get(credential.connection.marketplace);
-      const refreshToken = this.decrypt(credential, 'refresh_token', credential.refreshTokenCiphertext);
-      let tokens: TokenSet;
-      try {
-        tokens = await connector.refreshTokens(refreshToken);
-      } catch (error) {
-        if (error instanceof MarketplaceError && error.kind === 'auth') {
-          this.deps.logger.warn({ tenantId: this.tenantId, connectionId: this.connectionId, code: error.code }, 'token refresh rejected; connection needs reauthorization');
-          await changeConnectionStatus(tx, this.deps.events, credential.connection, ConnectionStatus.NEEDS_REAUTH, 'refresh_rejected');
+    const failure: { rejected?: MarketplaceError } = {};
+    try {
+      return await em.transactional(async (tx) => {
+        // Runs on the transaction's connection, so the lock is held until commit or rollback.
+        await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [this.connectionId]);
+        const credential = await this.loadCredential(tx, true);
+        if (credential.version !== seenVersion && !needsRefresh(credential)) {
+          return this.decrypt(credential, 'access_token', credential.accessTokenCiphertext);
         }
-        throw error;
-      }
-      storeTokens(tx, this.deps.vault, credential.connection, tokens, credential);
-      await tx.flush();
-      this.deps.logger.info({ tenantId: this.tenantId, connectionId: this.connectionId, version: credential.version }, 'access token refreshed');
-      return tokens.accessToken;
-    });
+        if (!credential.refreshTokenCiphertext) {
+          throw new MarketplaceError(credential.connection.marketplace, 'Access token expired and the marketplace gave no refresh token; reconnect the account.', { kind: 'auth', code: 'no_refresh_token' });
+        }
+        const connector = this.deps.connectors.get(credential.connection.marketplace);
+        const refreshToken = this.decrypt(credential, 'refresh_token', credential.refreshTokenCiphertext);
+        let tokens: TokenSet;
+        try {
+          tokens = await connector.refreshTokens(refreshToken);
+        } catch (error) {
+          if (error instanceof MarketplaceError && error.kind === 'auth') failure.rejected = error;
+          throw error;
+        }
+        storeTokens(tx, this.deps.vault, credential.connection, tokens, credential);
+        await tx.flush();
+        this.deps.logger.info({ tenantId: this.tenantId, connectionId: this.connectionId, version: credential.version }, 'access token refreshed');
+        return tokens.accessToken;
+      });
+    } catch (error) {
+      if (failure.rejected) await this.markNeedsReauth(failure.rejected);
+      throw error;
+    }
+  }
+
+  private async markNeedsReauth(error: MarketplaceError): Promise<void> {
+    this.deps.logger.warn({ tenantId: this.tenantId, connectionId: this.connectionId, code: error.code }, 'token refresh rejected; connection needs reauthorization');
+    const em = tenantEntityManager(this.deps.orm, this.tenantId);
+    const connection = await em.findOneOrFail(MarketplaceConnection, { id: this.connectionId });
+    await changeConnectionStatus(em, this.deps.events, connection, ConnectionStatus.NEEDS_REAUTH, 'refresh_rejected');
   }
 
   private async loadCredential(em: EntityManager, forUpdate = false): Promise<Credential> {

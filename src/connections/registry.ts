@@ -13,7 +13,7 @@ export class ConnectorRegistry {
   get(marketplace: Marketplace): MarketplaceConnector {
     const connector = this.connectors.get(marketplace);
     if (!connector) {
-      throw new AppError('BAD_USER_INPUT', 'errors.marketplaceNotConfigured', `Marketplace ${marketplace} is not configured on this service; set its client id and secret.`, { marketplace });
+      throw new AppError('BAD_USER_INPUT', 'errors.input.marketplaceNotConfigured', `Marketplace ${marketplace} is not configured on this service; set its client id and secret.`, { marketplace });
     }
     return connector;
   }

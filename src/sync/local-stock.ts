@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Listing, ListingPushState, Product } from '../entities/index.js';
+import { Listing, ListingPushState, Product, SyncConflict, SyncConflictStatus } from '../entities/index.js';
 
 /**
  * Copies EGDC's stock level of each SKU to every listing of that SKU, on every connection, and
- * marks the listings whose marketplace level differs as waiting for a push. Flushes nothing.
+ * marks the listings whose marketplace level differs as waiting for a push. A listing with an open
+ * stock conflict is not marked: the new level is recorded on the conflict instead. Flushes nothing.
  * Returns the ids of the connections that now have work to push.
  */
 export async function propagateLocalStock(em: EntityManager, skus: string[]): Promise<Set<string>> {
@@ -12,12 +13,21 @@ export async function propagateLocalStock(em: EntityManager, skus: string[]): Pr
   const products = await em.find(Product, { sku: { $in: skus } });
   const stockBySku = new Map(products.map((product) => [product.sku, product.stock]));
   const listings = await em.find(Listing, { sku: { $in: skus } });
+  const openConflicts = listings.length > 0 ? await em.find(SyncConflict, { listing: { $in: listings }, field: 'stock', status: SyncConflictStatus.OPEN }) : [];
+  const conflictByListing = new Map(openConflicts.map((conflict) => [conflict.listing.id, conflict]));
   const now = new Date();
   for (const listing of listings) {
     const stock = stockBySku.get(listing.sku ?? '');
     if (stock === undefined || listing.localStock === stock) continue;
     listing.localStock = stock;
     listing.localChangedAt = now;
+    const conflict = conflictByListing.get(listing.id);
+    if (conflict) {
+      // An open conflict waits for a person: record EGDC's new level on it, push nothing.
+      conflict.localValue = stock;
+      conflict.localChangedAt = now;
+      continue;
+    }
     if (listing.remoteStock !== stock) {
       listing.pushState = ListingPushState.PENDING_PUSH;
       connectionIds.add(listing.connection.id);

@@ -5,9 +5,10 @@ import { InventoryAdjustment, Listing, type MarketplaceConnection, Product } fro
 import { propagateLocalStock, setProductStock } from './local-stock.js';
 
 export interface OrderOutcome {
-  /** False when this order (or its cancellation) was already applied: a redelivered notification. */
+  /** False when this order (or its cancellation) was already applied (a redelivered notification), or no line matched a product. */
   applied: boolean;
   adjustments: Array<{ sku: string; delta: number; stockAfter: number }>;
+  /** Lines with no SKU, or whose SKU has no EGDC product; they change no stock. */
   unknownLines: number;
   connectionIds: Set<string>;
 }
@@ -25,8 +26,10 @@ export async function applyOrder(em: EntityManager, connection: MarketplaceConne
   const outcome: OrderOutcome = { applied: false, adjustments: [], unknownLines: 0, connectionIds: new Set() };
   try {
     await em.transactional(async (tx) => {
-      // Serializes concurrent deliveries of the same order before the duplicate check.
-      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`${connection.tenantId}:${connection.marketplace}:${order.externalId}`]);
+      // Serializes order application per tenant, on the transaction's connection so the lock holds
+      // until commit: redeliveries of one order see each other's adjustment, and orders for the same
+      // SKU read the stock the previous one wrote instead of overwriting it.
+      await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`orders:${connection.tenantId}`]);
       const saleKey = order.externalId;
       const key = cancelled ? `${order.externalId}:cancelled` : saleKey;
       if (cancelled && (await tx.count(InventoryAdjustment, { marketplace: connection.marketplace, externalOrderId: saleKey })) === 0) return;
@@ -34,8 +37,13 @@ export async function applyOrder(em: EntityManager, connection: MarketplaceConne
 
       const quantities = await unitsBySku(tx, connection, order, outcome);
       const products = await tx.find(Product, { sku: { $in: [...quantities.keys()] } });
+      const unknownSkus = [...quantities.keys()].filter((sku) => !products.some((product) => product.sku === sku));
+      if (unknownSkus.length > 0) {
+        outcome.unknownLines += unknownSkus.reduce((sum, sku) => sum + (quantities.get(sku)?.lines ?? 0), 0);
+        logger.warn({ tenantId: connection.tenantId, orderId: order.externalId, skus: unknownSkus }, 'order lines name SKUs that EGDC has no product for; they change no stock');
+      }
       for (const product of products) {
-        const units = quantities.get(product.sku)!;
+        const units = quantities.get(product.sku)!.units;
         const delta = cancelled ? units : -units;
         const stockAfter = Math.max(0, product.stock + delta);
         if (product.stock + delta < 0) logger.warn({ tenantId: connection.tenantId, sku: product.sku, orderId: order.externalId }, 'order sold more units than EGDC had; stock set to 0');
@@ -55,10 +63,10 @@ export async function applyOrder(em: EntityManager, connection: MarketplaceConne
   return outcome;
 }
 
-/** Sums units per SKU, finding the SKU through our listing when the order line lacks it. */
-async function unitsBySku(em: EntityManager, connection: MarketplaceConnection, order: RemoteOrder, outcome: OrderOutcome): Promise<Map<string, number>> {
+/** Sums units and lines per SKU, finding the SKU through our listing when the order line lacks it. */
+async function unitsBySku(em: EntityManager, connection: MarketplaceConnection, order: RemoteOrder, outcome: OrderOutcome): Promise<Map<string, { units: number; lines: number }>> {
   const listings = await em.find(Listing, { connection, externalId: { $in: order.lines.map((line) => line.externalId) } });
-  const quantities = new Map<string, number>();
+  const quantities = new Map<string, { units: number; lines: number }>();
   for (const line of order.lines) {
     const listing = listings.find((candidate) => candidate.externalId === line.externalId && candidate.externalVariantId === (line.externalVariantId ?? ''));
     const sku = line.sellerSku ?? listing?.sku ?? null;
@@ -66,7 +74,8 @@ async function unitsBySku(em: EntityManager, connection: MarketplaceConnection, 
       outcome.unknownLines += 1;
       continue;
     }
-    quantities.set(sku, (quantities.get(sku) ?? 0) + line.quantity);
+    const sum = quantities.get(sku) ?? { units: 0, lines: 0 };
+    quantities.set(sku, { units: sum.units + line.quantity, lines: sum.lines + 1 });
   }
   return quantities;
 }

@@ -1,3 +1,4 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
 import { tenantEntityManager } from '../database/orm.js';
 import { Listing, ListingPushState, MarketplaceConnection, SyncRun, SyncRunKind } from '../entities/index.js';
 import type { StockChange, StockWriteResult } from '../connectors/shared/types.js';
@@ -22,9 +23,11 @@ export async function runStockPush(deps: SyncDependencies, input: { tenantId: st
   const connector = deps.connectors.get(connection.marketplace);
   const session = sessionFor(deps, connection, run);
   try {
-    let lastId = '';
+    // Keyset paging on the uuid primary key; the first page has no lower bound ('' is not a valid uuid).
+    let lastId: string | null = null;
     for (;;) {
-      const batch = await em.find(Listing, { connection, pushState: ListingPushState.PENDING_PUSH, id: { $gt: lastId } }, { orderBy: { id: 'asc' }, limit: PUSH_BATCH });
+      const after: FilterQuery<Listing> = lastId === null ? {} : { id: { $gt: lastId } };
+      const batch: Listing[] = await em.find(Listing, { connection, pushState: ListingPushState.PENDING_PUSH, ...after }, { orderBy: { id: 'asc' }, limit: PUSH_BATCH });
       if (batch.length === 0) break;
       lastId = batch[batch.length - 1]!.id;
       const sent = new Map<string, { listing: Listing; quantity: number }>();

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RemoteListing } from '../connectors/shared/types.js';
 import { InventoryAdjustment, Listing, ListingPushState, type MarketplaceConnection, Product, SyncConflict, SyncConflictStatus, type SyncRun } from '../entities/index.js';
 import { propagateLocalStock, setProductStock } from './local-stock.js';
-import { conflictPolicyOf, mergeStock } from './stock-merge.js';
+import { conflictPolicyOf, mergeStock, type ConflictPolicy, type StockMergeDecision } from './stock-merge.js';
 
 export interface RemoteListingsOutcome {
   created: number;
@@ -71,8 +71,12 @@ export async function applyRemoteListings(em: EntityManager, connection: Marketp
       { local: listing.localStock, remote: listing.remoteStock, base: listing.baseStock, localChangedAt: listing.localChangedAt, remoteChangedAt: listing.remoteChangedAt },
       policy,
     );
+    const openConflict = conflictByListing.get(listing.id);
+    if (openConflict && decision.action !== 'conflict') supersedeConflict(openConflict, decision, policy);
     switch (decision.action) {
       case 'unlinked':
+        // Without an EGDC level there is nothing to write; a push left pending would be retried forever.
+        listing.pushState = ListingPushState.SYNCED;
         outcome.unlinked += 1;
         break;
       case 'in_sync':
@@ -94,7 +98,9 @@ export async function applyRemoteListings(em: EntityManager, connection: Marketp
         break;
       }
       case 'conflict':
-        recordConflict(em, listing, conflictByListing.get(listing.id));
+        // Nothing is written until someone resolves the conflict, not even a push requested earlier.
+        listing.pushState = ListingPushState.SYNCED;
+        recordConflict(em, listing, openConflict);
         outcome.conflicts += 1;
         break;
     }
@@ -144,6 +150,20 @@ function recordConflict(em: EntityManager, listing: Listing, open: SyncConflict 
     localChangedAt: listing.localChangedAt,
     remoteChangedAt: listing.remoteChangedAt,
   });
+}
+
+/**
+ * Closes an open conflict that the latest merge settled without anyone: both sides now agree, only
+ * one side still differs from the base, or a policy other than MANUAL decided. Left open, a later
+ * resolution would overwrite the newer level. `resolution` is the policy name when a policy decided,
+ * otherwise the merge action (IN_SYNC, PUSH, REPORT, UNLINKED).
+ */
+function supersedeConflict(conflict: SyncConflict, decision: StockMergeDecision, policy: ConflictPolicy): void {
+  const byPolicy = 'conflict' in decision && decision.conflict;
+  conflict.status = SyncConflictStatus.SUPERSEDED;
+  conflict.resolution = byPolicy ? policy : decision.action.toUpperCase();
+  conflict.resolvedValue = 'value' in decision ? decision.value : null;
+  conflict.resolvedAt = new Date();
 }
 
 function listingKey(externalId: string, externalVariantId: string): string {

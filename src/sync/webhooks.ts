@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingWebhook } from '../connectors/shared/contract.js';
 import { crossTenantEntityManager, tenantEntityManager } from '../database/orm.js';
 import { type Marketplace, MarketplaceConnection, WebhookDelivery, WebhookDeliveryStatus } from '../entities/index.js';
@@ -32,15 +32,12 @@ export async function receiveWebhook(
   const connection = await lookup.findOne(MarketplaceConnection, { marketplace, externalAccountId: parsed.accountId }, { filters: false });
   if (!connection) return { status: 'unknown_account', accountId: parsed.accountId };
 
-  const em = tenantEntityManager(deps.orm, connection.tenantId);
+  const tenantId = connection.tenantId;
+  const em = tenantEntityManager(deps.orm, tenantId);
   const existing = await em.findOne(WebhookDelivery, { marketplace, dedupeKey: parsed.dedupeKey });
-  if (existing) {
-    existing.redeliveries += 1;
-    await em.flush();
-    return { status: 'duplicate', tenantId: connection.tenantId, deliveryId: existing.id };
-  }
+  if (existing) return countRedelivery(em, tenantId, existing.id);
   const delivery = em.create(WebhookDelivery, {
-    tenantId: connection.tenantId,
+    tenantId,
     marketplace,
     connection: em.getReference(MarketplaceConnection, connection.id),
     dedupeKey: parsed.dedupeKey,
@@ -49,8 +46,22 @@ export async function receiveWebhook(
     rawBody: webhook.rawBody,
     verification: parsed.verification,
   });
-  await em.flush();
-  return { status: 'accepted', tenantId: connection.tenantId, deliveryId: delivery.id };
+  try {
+    await em.flush();
+  } catch (error) {
+    // A simultaneous delivery of the same notification stored it first.
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    const lookupAgain = tenantEntityManager(deps.orm, tenantId);
+    const stored = await lookupAgain.findOneOrFail(WebhookDelivery, { marketplace, dedupeKey: parsed.dedupeKey });
+    return countRedelivery(lookupAgain, tenantId, stored.id);
+  }
+  return { status: 'accepted', tenantId, deliveryId: delivery.id };
+}
+
+/** Counts one more delivery of a stored notification; an increment in SQL, so simultaneous ones all count. */
+async function countRedelivery(em: EntityManager, tenantId: string, deliveryId: string): Promise<WebhookReceipt> {
+  await em.execute('update webhook_delivery set redeliveries = redeliveries + 1 where id = ?', [deliveryId]);
+  return { status: 'duplicate', tenantId, deliveryId };
 }
 
 export interface WebhookProcessingOutcome {

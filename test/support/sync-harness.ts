@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { AuthorizationService, type AuthorizationResult } from '../../src/connections/authorization.js';
 import { ConnectorRegistry } from '../../src/connections/registry.js';
@@ -13,6 +14,8 @@ import { createSyncScheduler, defineSyncJobs } from '../../src/jobs/sync-jobs.js
 import { startMercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { MercadoLibreSandbox, RecordedRequest, SeedItem } from '../../src/sandbox/mercadolibre/types.js';
 import { generateKey, Vault } from '../../src/security/vault.js';
+import { keepRawBodies } from '../../src/server/raw-body.js';
+import { webhookRoutes } from '../../src/server/webhooks.js';
 import type { SyncDependencies } from '../../src/sync/context.js';
 import type { SyncScheduler } from '../../src/sync/scheduling.js';
 import { SyncService } from '../../src/sync/sync-service.js';
@@ -23,6 +26,7 @@ export const CLIENT_SECRET = 'sandbox-client-secret-0123456789';
 export const REDIRECT_URI = 'https://integrations.example.test/oauth/mercadolibre/callback';
 export const ALLOWED_RETURN_URL = 'https://app.example.test/settings/';
 
+/** Silent unless SYNC_TEST_LOG_LEVEL is set, e.g. to `warn` while reading a failure. */
 export const silentLogger = pino({ level: process.env.SYNC_TEST_LOG_LEVEL ?? 'silent' });
 
 export interface SyncHarnessOptions {
@@ -59,6 +63,13 @@ export interface SyncHarness {
   productStock(tenantId: string, sku: string): Promise<number | null>;
   /** Waits until the run reaches SUCCEEDED or FAILED and returns it as stored. */
   waitForRun(tenantId: string, runId: string, timeoutMs?: number): Promise<SyncRun>;
+  /**
+   * Serves the real webhook routes on 127.0.0.1 and makes the sandbox app send its notifications
+   * there. Returns the URL of the MercadoLibre webhook endpoint.
+   */
+  startWebhookServer(): Promise<string>;
+  /** Stops sending sandbox notifications anywhere (the app keeps its other settings). */
+  muteNotifications(): void;
   /** Waits until the connection has no listing waiting for a push and no unfinished run. */
   waitForIdle(tenantId: string, connectionId: string, timeoutMs?: number): Promise<void>;
   /** Requests recorded by the sandbox since `from` (an index into `sandbox.requests`). */
@@ -132,11 +143,33 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     );
   }
 
+  let webhookServer: FastifyInstance | null = null;
+  let webhookUrl: string | undefined;
+  const sandboxApp = (notificationUrl?: string) => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI], requirePkce: true, notificationUrl });
+
   return {
     db, orm, sandbox, connectors, vault, events, queue, scheduler, sync, authorization, deps,
     authorize,
     waitForRun,
     waitForIdle,
+
+    async startWebhookServer() {
+      if (!webhookServer) {
+        webhookServer = Fastify();
+        keepRawBodies(webhookServer);
+        await webhookServer.register(webhookRoutes({ orm, connectors, scheduler, logger }));
+        await webhookServer.listen({ host: '127.0.0.1', port: 0 });
+        const address = webhookServer.server.address();
+        if (address === null || typeof address === 'string') throw new Error(`webhook server has no TCP address: ${String(address)}`);
+        webhookUrl = `http://127.0.0.1:${address.port}/webhooks/mercadolibre`;
+      }
+      sandbox.addApp(sandboxApp(webhookUrl));
+      return webhookUrl!;
+    },
+
+    muteNotifications() {
+      sandbox.addApp(sandboxApp());
+    },
 
     async connectSeller(tenantId, nickname, items, connectOptions = {}) {
       const { userId, itemIds } = sandbox.seedSeller({ nickname, items });
@@ -176,6 +209,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     },
 
     async close() {
+      await webhookServer?.close();
       await queue.stop({ drainTimeoutMs: 2_000 });
       await events.close();
       await sandbox.close();

@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
-import type { AccessTokenSource, ImportCheckpoint, ImportPage, Marketplace, RemoteListing, RemoteOrder, StockChange, StockWriteResult, TokenSet } from './types.js';
+import type { AccessTokenSource, ImportCheckpoint, ImportPage, JsonValue, Marketplace, RemoteListing, RemoteOrder, StockChange, StockWriteResult, TokenSet } from './types.js';
 
 /** What a connector needs to act for one connected account. */
 export interface ConnectorSession {
   /** Seller or shop id on the marketplace. */
   accountId: string;
+  /**
+   * What the connector returned in `TokenSet.metadata` when the account was connected, such as the
+   * Shopify shop domain, TikTok's shop cipher or Shein's open key id.
+   */
+  metadata?: Record<string, JsonValue>;
   tokens: AccessTokenSource;
   logger: Logger;
   /** Called once per HTTP request sent to the marketplace, for the sync run's API call count. */
@@ -32,6 +37,14 @@ export type ParsedWebhook =
     }
   | { ok: false; reason: string };
 
+/** Why a marketplace's redirect back to us cannot complete an authorization. */
+export type CallbackFailure = 'access_denied' | 'code_missing' | 'signature_invalid' | 'shop_invalid';
+
+/** The authorization redirect's query, read and verified before any state is consumed. */
+export type CallbackResult =
+  | { ok: true; code: string; shopDomain?: string }
+  | { ok: false; reason: CallbackFailure; detail?: string };
+
 /** What a webhook points at, fetched from the marketplace with the account's token. */
 export type WebhookResource =
   | { kind: 'order'; order: RemoteOrder }
@@ -45,9 +58,16 @@ export interface MarketplaceConnector {
   readonly usesPkce: boolean;
   /** Redirect URI registered with the marketplace app; bound to each authorization state. */
   readonly redirectUri: string;
-  authorizationUrl(input: { state: string; codeChallenge?: string }): string;
-  exchangeCode(input: { code: string; codeVerifier?: string }): Promise<TokenSet>;
-  refreshTokens(refreshToken: string): Promise<TokenSet>;
+  /** `shopDomain` is required by marketplaces whose authorization page lives on the shop (Shopify). */
+  authorizationUrl(input: { state: string; codeChallenge?: string; shopDomain?: string }): string;
+  /**
+   * Reads the redirect's query: the code (Shein calls it `tempToken`), a denial, and for Shopify the
+   * shop and the HMAC signature. Connectors without it use the `code` and `error` parameters.
+   */
+  readCallback?(query: Record<string, string>): CallbackResult;
+  exchangeCode(input: { code: string; codeVerifier?: string; shopDomain?: string }): Promise<TokenSet>;
+  /** `metadata` is the connection's stored `TokenSet.metadata` (Shopify refreshes on the shop's host). */
+  refreshTokens(refreshToken: string, metadata?: Record<string, JsonValue>): Promise<TokenSet>;
   importListings(session: ConnectorSession, checkpoint: ImportCheckpoint | null): Promise<ImportPage>;
   writeStock(session: ConnectorSession, changes: StockChange[]): Promise<StockWriteResult>;
   parseWebhook(webhook: IncomingWebhook): ParsedWebhook;

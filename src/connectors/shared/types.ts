@@ -72,6 +72,12 @@ export interface TokenSet {
   scopes: string[];
   /** Seller or shop id on the marketplace. */
   accountId: string;
+  /** Display name of the account (seller nickname, shop name), when the marketplace returns one. */
+  accountName?: string | null;
+  /** When the refresh token or the authorization itself lapses, when the marketplace says. */
+  refreshTokenExpiresAt?: Date | null;
+  /** Non-secret data the connector needs later, stored with the connection (shop cipher, API host). */
+  metadata?: Record<string, JsonValue>;
 }
 
 /** Supplies a valid access token for one connection. Refreshing and storing tokens is the caller's job. */
