@@ -15,7 +15,7 @@ export const SYNC_JOBS = {
 } as const;
 
 const importData = z.object({ tenantId: z.string().min(1), connectionId: z.uuid(), syncRunId: z.uuid() });
-const pushData = z.object({ tenantId: z.string().min(1), connectionId: z.uuid() });
+const pushData = z.object({ tenantId: z.string().min(1), connectionId: z.uuid(), syncRunId: z.uuid().optional() });
 const webhookData = z.object({ tenantId: z.string().min(1), deliveryId: z.uuid() });
 
 /**
@@ -30,7 +30,11 @@ export function createSyncScheduler(queue: JobQueue, options: { pushDebounceMs: 
       await queue.now(SYNC_JOBS.importListings, importData.parse(input));
     },
     async pushStock(input) {
-      const data = pushData.parse({ tenantId: input.tenantId, connectionId: input.connectionId });
+      const data = pushData.parse(input);
+      if (data.syncRunId) {
+        await queue.now(SYNC_JOBS.pushStock, data);
+        return;
+      }
       const key = `${data.tenantId}:${data.connectionId}`;
       const now = Date.now();
       if ((scheduledPushes.get(key) ?? 0) > now) return;

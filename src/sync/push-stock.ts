@@ -11,14 +11,34 @@ const PUSH_BATCH = 200;
 /**
  * Writes EGDC's stock level of every listing waiting for a push on one connection. A listing whose
  * local level changed while the write was in flight stays pending for the next push. Returns the
- * run, or null when nothing was waiting.
+ * run, or null when nothing was waiting and no run was requested, or when another push of the same
+ * connection is running.
  */
-export async function runStockPush(deps: SyncDependencies, input: { tenantId: string; connectionId: string; trigger?: string }): Promise<SyncRun | null> {
+export async function runStockPush(deps: SyncDependencies, input: { tenantId: string; connectionId: string; syncRunId?: string; trigger?: string }): Promise<SyncRun | null> {
+  // One push per connection at a time, across processes: two pushes would read the same pending
+  // listings and write them twice. The transaction only holds the lock; the push writes outside it.
+  const lockHolder = tenantEntityManager(deps.orm, input.tenantId);
+  return lockHolder.transactional(async (tx) => {
+    const [row] = await tx.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [`stock-push:${input.connectionId}`]);
+    if (!row?.locked) {
+      // The running push schedules another when listings are still pending at its end, so an
+      // automatic push can stop here. A requested run must still run: its job retries later.
+      if (input.syncRunId) throw new Error(`Another stock push of connection ${input.connectionId} is running; the requested push ${input.syncRunId} will be retried.`);
+      deps.logger.debug({ tenantId: input.tenantId, connectionId: input.connectionId }, 'stock push already running');
+      return null;
+    }
+    return pushPendingListings(deps, input);
+  });
+}
+
+async function pushPendingListings(deps: SyncDependencies, input: { tenantId: string; connectionId: string; syncRunId?: string; trigger?: string }): Promise<SyncRun | null> {
   const em = tenantEntityManager(deps.orm, input.tenantId);
   const connection = await em.findOneOrFail(MarketplaceConnection, { id: input.connectionId });
+  // A push someone asked for (startSync) has its run already and records it even with nothing to do.
+  const requested = input.syncRunId ? await em.findOneOrFail(SyncRun, { id: input.syncRunId, connection }) : null;
   const pending = await em.count(Listing, { connection, pushState: ListingPushState.PENDING_PUSH });
-  if (pending === 0) return null;
-  const run = em.create(SyncRun, { tenantId: input.tenantId, connection, kind: SyncRunKind.PUSH, trigger: input.trigger ?? 'stock-change' });
+  if (pending === 0 && !requested) return null;
+  const run = requested ?? em.create(SyncRun, { tenantId: input.tenantId, connection, kind: SyncRunKind.PUSH, trigger: input.trigger ?? 'stock-change' });
   await beginRun(em, deps.events, run);
   const connector = deps.connectors.get(connection.marketplace);
   const session = sessionFor(deps, connection, run);
@@ -86,7 +106,15 @@ async function recordPushResult(
     listing.lastError = failure.error.message;
     listing.pushState = failure.error.retryable ? ListingPushState.PENDING_PUSH : ListingPushState.FAILED;
     run.errorCount += 1;
-    deps.logger.warn({ tenantId, listingId: listing.id, kind: failure.error.kind, code: failure.error.code, marketplaceMessage: failure.error.marketplaceMessage }, 'stock write failed for a listing');
+    // Rejections are logged one by one because each needs attention; retryable failures are summed.
+    if (!failure.error.retryable) {
+      deps.logger.warn({ tenantId, listingId: listing.id, kind: failure.error.kind, code: failure.error.code, marketplaceMessage: failure.error.marketplaceMessage }, 'stock write rejected for a listing');
+    }
+  }
+  const retryable = result.failed.filter((failure) => failure.error.retryable);
+  if (retryable.length > 0) {
+    const first = retryable[0]!.error;
+    deps.logger.warn({ tenantId, syncRunId: run.id, listings: retryable.length, kind: first.kind, code: first.code, status: first.status }, 'stock writes failed and will be retried');
   }
   await em.flush();
 }

@@ -25,10 +25,7 @@ export class SyncService implements SyncPort {
     const run = em.create(SyncRun, { tenantId: input.tenantId, connection, kind: input.kind, trigger: input.trigger });
     await em.flush();
     if (input.kind === SyncRunKind.PUSH) {
-      // A push run is created by the push job itself, with what it actually wrote.
-      em.remove(run);
-      await em.flush();
-      await this.deps.scheduler.pushStock({ tenantId: input.tenantId, connectionId: connection.id });
+      await this.deps.scheduler.pushStock({ tenantId: input.tenantId, connectionId: connection.id, syncRunId: run.id });
       return run;
     }
     await this.deps.scheduler.importListings({ tenantId: input.tenantId, connectionId: connection.id, syncRunId: run.id });

@@ -64,7 +64,7 @@ describe('MercadoLibre notifications', () => {
     expect(notification.resource).toBe(`/orders/${order.id}`);
     expect(notification.userId).toBe(String(userId));
     expect(notification.attempts).toBe(1);
-    expect(notification.dedupeKey).toBe(`orders_v2:/orders/${order.id}:${notification.sent}`);
+    expect(notification.dedupeKey).toBe(`id:${notification.id}`);
 
     const resource = await fetchNotificationResource(client, notification);
     expect(resource.kind).toBe('order');

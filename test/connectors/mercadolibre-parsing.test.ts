@@ -241,7 +241,18 @@ describe('notification parsing', () => {
     expect(notification.userId).toBe('111222333');
     expect(notification.applicationId).toBe('4444555566667777');
     expect(notification.attempts).toBe(2);
-    expect(notification.dedupeKey).toBe('orders_v2:/orders/2000009876543210:2025-05-10T16:19:20.129Z');
+    expect(notification.dedupeKey).toBe('id:0b1c2d3e-aaaa-bbbb-cccc-000000000001');
+  });
+
+  it('keeps the dedupe key across retries', () => {
+    const retry = parseNotification({ ...orderNotification, attempts: 3, sent: '2025-05-10T16:20:20.000Z' });
+    expect(retry.dedupeKey).toBe(parseNotification(orderNotification).dedupeKey);
+  });
+
+  it('falls back to topic, resource and received time', () => {
+    const { _id: _unused, ...withoutId } = orderNotification;
+    const notification = parseNotification(withoutId);
+    expect(notification.dedupeKey).toBe('orders_v2:/orders/2000009876543210:2025-05-10T16:19:20.106Z');
   });
 
   it('accepts user_id as a string', () => {

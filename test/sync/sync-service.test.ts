@@ -51,12 +51,20 @@ describe('SyncService.startSync', () => {
   it('schedules a push of pending listings', async () => {
     await reportLocalStock(tenantEntityManager(harness.orm, tenantId), [{ sku: 'SYNC000_25', stock: 8 }]);
 
-    await startSync({ kind: SyncRunKind.PUSH });
+    const run = await startSync({ kind: SyncRunKind.PUSH });
     await harness.waitForIdle(tenantId, seller.connectionId);
 
     expect(harness.sandbox.getItem(seller.itemIds[0]!)?.variations[0]?.available_quantity).toBe(8);
     const pushes = await tenantEntityManager(harness.orm, tenantId).find(SyncRun, { kind: SyncRunKind.PUSH });
-    expect(pushes.map((push) => [push.status, push.writtenCount])).toEqual([[SyncRunStatus.SUCCEEDED, 1]]);
+    expect(pushes.map((push) => [push.id, push.status, push.writtenCount])).toEqual([[run.id, SyncRunStatus.SUCCEEDED, 1]]);
+  });
+
+  it('records a requested push with nothing to write', async () => {
+    const run = await startSync({ kind: SyncRunKind.PUSH });
+
+    const finished = await harness.waitForRun(tenantId, run.id);
+    expect(finished.status).toBe(SyncRunStatus.SUCCEEDED);
+    expect(finished.writtenCount).toBe(0);
   });
 
   it('rejects an unknown connection with NOT_FOUND', async () => {

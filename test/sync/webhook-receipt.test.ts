@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crossTenantEntityManager, tenantEntityManager } from '../../src/database/orm.js';
 import { Marketplace, WebhookDelivery, WebhookDeliveryStatus } from '../../src/entities/index.js';
@@ -17,10 +18,11 @@ afterAll(async () => {
   await harness?.close();
 });
 
+/** A notification body; each call gets its own `_id` (the dedupe key) unless `fields` sets one. */
 function notification(fields: Record<string, unknown> = {}): string {
   const sent = '2026-05-04T12:00:00.000Z';
   return JSON.stringify({
-    _id: 'b9f7e8c1-0000-4000-8000-000000000001', resource: '/orders/2000000000000099', user_id: seller.userId, topic: 'orders_v2',
+    _id: randomUUID(), resource: '/orders/2000000000000099', user_id: seller.userId, topic: 'orders_v2',
     application_id: Number(CLIENT_ID), attempts: 1, sent, received: sent, ...fields,
   });
 }
