@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { resolveDatabase } from './app/database.js';
@@ -10,6 +9,7 @@ import { startRuntime, type Runtime } from './app/runtime.js';
 import { createDevelopmentToken } from './commands/dev-token.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { freePort, type EmbeddedDatabase } from './database/embedded.js';
+import { DEMO_CATALOG } from './demo/catalog.js';
 import { runScenario, type DemoResult, type DemoSummary } from './demo/scenario.js';
 import { startSandboxes, type Sandboxes } from './demo/sandboxes.js';
 import { createLogger } from './logging.js';
@@ -17,8 +17,6 @@ import { createLogger } from './logging.js';
 const COMMANDS = ['start', 'demo'] as const;
 type Command = (typeof COMMANDS)[number];
 
-/** The demo catalog shipped with the project: EGDC's export format, 2,400 SKUs. */
-export const DEMO_CATALOG = fileURLToPath(new URL('../data/egdc-catalog.csv', import.meta.url));
 
 /** Requests per second the demo sandbox allows before answering 429. */
 const DEMO_SANDBOX_RATE = 100;

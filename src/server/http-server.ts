@@ -9,7 +9,7 @@ import { GRAPHQL_PATH, registerGraphQLRoute, startApolloServer } from './graphql
 import { attachGraphQLWebSocket } from './graphql-ws.js';
 import { registerHealthRoute } from './health.js';
 import { keepRawBodies } from './raw-body.js';
-import { logResponses } from './request-log.js';
+import { PathOnlyLogController } from './request-log.js';
 
 export interface HttpServerOptions {
   orm: MikroORM;
@@ -46,9 +46,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const { config } = options;
   const schema = await buildIntegrationsSchema();
   const loggerInstance: FastifyBaseLogger = options.logger.child({ module: 'http' });
-  // Fastify's own request log would include query strings, so `logResponses` replaces it.
-  const app: FastifyInstance = Fastify({ loggerInstance, disableRequestLogging: true });
-  logResponses(app);
+  const app: FastifyInstance = Fastify({ loggerInstance, logController: new PathOnlyLogController() });
   keepRawBodies(app);
   registerHealthRoute(app, options.orm);
 
