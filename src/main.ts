@@ -18,10 +18,10 @@ const COMMANDS = ['start', 'demo'] as const;
 type Command = (typeof COMMANDS)[number];
 
 
-/** Requests per second the demo sandbox allows before answering 429. */
+/** Requests per second the demo sandbox allows before it responds with 429. */
 const DEMO_SANDBOX_RATE = 100;
 
-interface Process {
+interface StartedParts {
   runtime: Runtime | null;
   sandboxes: Sandboxes | null;
   database: EmbeddedDatabase | null;
@@ -45,11 +45,11 @@ async function main(): Promise<number> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const held: Process = { runtime: null, sandboxes: null, database: null, temporaryDir: null };
+  const started: StartedParts = { runtime: null, sandboxes: null, database: null, temporaryDir: null };
   // Stops what was started, in reverse order; a second call finds nothing left to stop.
   const shutdown = async (): Promise<void> => {
-    const { runtime, sandboxes, database, temporaryDir } = held;
-    Object.assign(held, { runtime: null, sandboxes: null, database: null, temporaryDir: null });
+    const { runtime, sandboxes, database, temporaryDir } = started;
+    Object.assign(started, { runtime: null, sandboxes: null, database: null, temporaryDir: null });
     await runtime?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the service failed'));
     await sandboxes?.close().catch((error: unknown) => logger.error({ err: error }, 'stopping the sandboxes failed'));
     await database?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping PostgreSQL failed'));
@@ -67,14 +67,14 @@ async function main(): Promise<number> {
   });
   try {
     if (command === 'demo') {
-      const summary = await Promise.race([runDemoCommand(config, logger, held), signalled.then(() => null)]);
+      const summary = await Promise.race([runDemoCommand(config, logger, started), signalled.then(() => null)]);
       if (summary === null) return 130;
       // The summary is the last line of output, after the shutdown logs.
       await shutdown();
       process.stdout.write(`demo: ${JSON.stringify(summary)}\n`);
       return 0;
     }
-    return await Promise.race([runStartCommand(config, logger, held).then(() => signalled), signalled]);
+    return await Promise.race([runStartCommand(config, logger, started).then(() => signalled), signalled]);
   } catch (error) {
     logger.fatal({ err: error }, `${command} failed`);
     process.stderr.write(`${command} failed: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -85,15 +85,15 @@ async function main(): Promise<number> {
 }
 
 /** `npm run demo`: the whole job once on fresh storage; returns the summary for the `demo:` line. */
-async function runDemoCommand(config: Config, logger: Logger, held: Process): Promise<DemoSummary> {
+async function runDemoCommand(config: Config, logger: Logger, started: StartedParts): Promise<DemoSummary> {
   if (!config.DATABASE_URL) {
-    held.temporaryDir = await mkdtemp(path.join(tmpdir(), 'egdc-demo-'));
+    started.temporaryDir = await mkdtemp(path.join(tmpdir(), 'egdc-demo-'));
     // The embedded PostgreSQL runs as the `postgres` user when started as root.
-    await chmod(held.temporaryDir, 0o755);
-    config = { ...config, DATA_DIR: held.temporaryDir };
+    await chmod(started.temporaryDir, 0o755);
+    config = { ...config, DATA_DIR: started.temporaryDir };
   }
   const tenantId = config.DATABASE_URL ? `demo-${randomBytes(4).toString('hex')}` : 'demo';
-  const result = await startWithSandboxes(config, logger, held, { tenantId, persistent: false, orders: 3, stockReports: 10 });
+  const result = await startWithSandboxes(config, logger, started, { tenantId, persistent: false, orders: 3, stockReports: 10 });
   if (result.stockMismatches > 0) throw new Error(`${result.stockMismatches} listings differ between EGDC and the sandbox after sync`);
   if (result.eventsReceived === 0) throw new Error('No sync event reached the graphql-ws subscriber');
   return result.summary;
@@ -103,36 +103,36 @@ async function runDemoCommand(config: Config, logger: Logger, held: Process): Pr
  * `npm start`: with no marketplace credentials (development), runs against the sandboxes and sets
  * up the demo tenant first; with credentials, only serves.
  */
-async function runStartCommand(config: Config, logger: Logger, held: Process): Promise<void> {
+async function runStartCommand(config: Config, logger: Logger, started: StartedParts): Promise<void> {
   const sandbox = config.SANDBOX === 'on' || (config.SANDBOX === undefined && !config.MERCADOLIBRE_CLIENT_ID && config.NODE_ENV !== 'production');
   if (!sandbox) {
     const database = await resolveDatabase(config, logger);
-    held.database = database.embedded;
+    started.database = database.embedded;
     const port = config.PORT;
-    held.runtime = await startRuntime({ config, logger, role: config.ROLE, databaseUrl: database.url, port, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${port}` });
+    started.runtime = await startRuntime({ config, logger, role: config.ROLE, databaseUrl: database.url, port, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${port}` });
     return;
   }
   if (config.ROLE !== 'all') throw new Error(`SANDBOX mode runs the api and worker roles together; set ROLE=all (got ${config.ROLE}) or SANDBOX=off.`);
-  await startWithSandboxes(config, logger, held, { tenantId: 'demo', persistent: true, sellerId: 300000001, orders: 1, stockReports: 3 });
+  await startWithSandboxes(config, logger, started, { tenantId: 'demo', persistent: true, sellerId: 300000001, orders: 1, stockReports: 3 });
 }
 
 async function startWithSandboxes(
   config: Config,
   logger: Logger,
-  held: Process,
+  started: StartedParts,
   options: { tenantId: string; persistent: boolean; sellerId?: number; orders: number; stockReports: number },
 ): Promise<DemoResult> {
   const database = await resolveDatabase(config, logger, { persistent: options.persistent });
-  held.database = database.embedded;
+  started.database = database.embedded;
   const port = config.PORT === 0 || !options.persistent ? await freePort() : config.PORT;
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
-  held.sandboxes = await startSandboxes({ publicUrl, logger, mercadolibreRatePerSecond: DEMO_SANDBOX_RATE });
-  held.runtime = await startRuntime({ config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: held.sandboxes.endpoints });
-  const http = held.runtime.http!;
-  const token = await createDevelopmentToken({ secret: held.runtime.jwtSecret!, tenantId: options.tenantId, userId: 'demo-user', ttl: '8h' });
+  started.sandboxes = await startSandboxes({ publicUrl, logger, mercadolibreRatePerSecond: DEMO_SANDBOX_RATE });
+  started.runtime = await startRuntime({ config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: started.sandboxes.endpoints });
+  const http = started.runtime.http!;
+  const token = await createDevelopmentToken({ secret: started.runtime.jwtSecret!, tenantId: options.tenantId, userId: 'demo-user', ttl: '8h' });
   const result = await runScenario({
-    runtime: held.runtime,
-    sandbox: held.sandboxes.mercadolibre,
+    runtime: started.runtime,
+    sandbox: started.sandboxes.mercadolibre,
     logger: logger.child({ module: 'demo' }),
     tenantId: options.tenantId,
     catalogFile: DEMO_CATALOG,
@@ -148,7 +148,7 @@ async function startWithSandboxes(
     '',
     `EGDC integrations is running (tenant "${options.tenantId}").`,
     `  GraphQL (HTTP and graphql-ws): ${http.graphqlUrl}`,
-    `  MercadoLibre sandbox:          ${held.sandboxes.mercadolibre.url}`,
+    `  MercadoLibre sandbox:          ${started.sandboxes.mercadolibre.url}`,
     `  Development token (8 h):       ${token}`,
     `What it did: imported ${result.catalogRows} catalog rows (${result.catalogProblems} with problems),`,
     `  connected the MercadoLibre sandbox seller through the authorization redirect,`,

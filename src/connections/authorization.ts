@@ -16,7 +16,7 @@ import { changeConnectionStatus } from './status.js';
 /** How long a merchant has to finish the marketplace's consent page. */
 const STATE_TTL_MS = 10 * 60_000;
 
-/** Why a callback did not connect an account. Each reason has a localized text on the result page. */
+/** Reason a callback did not connect an account. Each reason has a localized text on the result page. */
 export type AuthorizationFailure =
   | 'state_missing'
   | 'state_unknown'

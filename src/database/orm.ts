@@ -52,7 +52,7 @@ export async function openDatabase(databaseUrl: string, logger?: Logger, hooks: 
   return orm;
 }
 
-/** Returns a fresh entity manager that only sees `tenantId`'s rows. */
+/** Returns a fresh entity manager that reads and writes only `tenantId`'s rows. */
 export function tenantEntityManager(orm: MikroORM, tenantId: string): EntityManager {
   const em = orm.em.fork({ clear: true });
   em.setFilterParams(TENANT_FILTER, { tenantId });

@@ -6,7 +6,7 @@
 export async function approveInSandbox(authorizationUrl: string, options: { sellerId?: string; acceptLanguage?: string } = {}): Promise<{ callbackStatus: number; callbackHtml: string; callbackUrl: string }> {
   const page = await fetch(authorizationUrl, { redirect: 'manual' });
   const html = await page.text();
-  if (page.status !== 200) throw new Error(`Sandbox consent page answered ${page.status}: ${stripTags(html).slice(0, 200)}`);
+  if (page.status !== 200) throw new Error(`Sandbox consent page responded with status ${page.status}: ${stripTags(html).slice(0, 200)}`);
   const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
   if (!action) throw new Error('Sandbox consent page has no form');
   const fields = new URLSearchParams();
@@ -25,7 +25,7 @@ export async function approveInSandbox(authorizationUrl: string, options: { sell
     body: fields.toString(),
   });
   const location = decision.headers.get('location');
-  if (decision.status !== 302 || !location) throw new Error(`Sandbox decision answered ${decision.status} without a redirect`);
+  if (decision.status !== 302 || !location) throw new Error(`Sandbox decision responded with status ${decision.status} and no redirect`);
   const callback = await fetch(location, { headers: { 'accept-language': options.acceptLanguage ?? 'es-MX' } });
   return { callbackStatus: callback.status, callbackHtml: await callback.text(), callbackUrl: location };
 }

@@ -72,7 +72,7 @@ export async function runScenario(options: DemoOptions): Promise<DemoResult> {
       'mutation { startMarketplaceAuthorization(marketplace: MERCADOLIBRE) { authorizationUrl expiresAt } }',
     );
     const callback = await approveInSandbox(started.startMarketplaceAuthorization.authorizationUrl, { sellerId: String(seller.userId) });
-    if (callback.callbackStatus !== 200) throw new Error(`Authorization callback answered ${callback.callbackStatus}`);
+    if (callback.callbackStatus !== 200) throw new Error(`Authorization callback responded with status ${callback.callbackStatus}`);
     const connection = await waitFor('the MercadoLibre connection', async () =>
       (await em().findOne(MarketplaceConnection, { marketplace: Marketplace.MERCADOLIBRE, externalAccountId: String(seller.userId) })) ?? undefined);
     logger.info({ connectionId: connection.id, sellerId: seller.userId }, 'seller connected through the authorization redirect');

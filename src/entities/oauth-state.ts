@@ -15,7 +15,7 @@ export class OAuthState extends TenantEntity {
   @Property({ type: 'text' })
   redirectUri!: string;
 
-  /** Where the result page sends the merchant back to, chosen from the configured allow list. */
+  /** Return address the result page links to, chosen from the configured allow list. */
   @Property({ type: 'text', nullable: true })
   returnTo: string | null = null;
 

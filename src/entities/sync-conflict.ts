@@ -31,7 +31,7 @@ export class SyncConflict extends TenantEntity {
   @Enum({ items: () => SyncConflictStatus, nativeEnumName: 'sync_conflict_status' })
   status: Opt<SyncConflictStatus> = SyncConflictStatus.OPEN;
 
-  /** How it was settled: a policy name (`LOWEST_STOCK`) or `MANUAL:<value>`. */
+  /** Settlement: a policy name (`LOWEST_STOCK`) or `MANUAL:<value>`. */
   @Property({ type: 'string', length: 64, nullable: true })
   resolution: string | null = null;
 

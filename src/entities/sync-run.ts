@@ -12,7 +12,7 @@ export class SyncRun extends TenantEntity {
   @Enum({ items: () => SyncRunKind, nativeEnumName: 'sync_run_kind' })
   kind!: SyncRunKind;
 
-  /** What started the run: `api`, `schedule`, `webhook`, `demo`, `stock-change`. */
+  /** Origin of the run: `api`, `authorization`, `stock-change`. */
   @Property({ type: 'string', length: 32 })
   trigger!: string;
 

@@ -16,7 +16,7 @@ export interface VaultContext {
   tenantId: string;
   /** Connection id, or another stable id of the owning row (an OAuth state id). */
   ownerId: string;
-  /** What the secret is (`access_token`, `refresh_token`, `code_verifier`). */
+  /** Kind of secret (`access_token`, `refresh_token`, `code_verifier`). */
   purpose: string;
 }
 

@@ -7,8 +7,8 @@ import { receiveWebhook } from '../sync/webhooks.js';
 import { marketplaceFromPath } from './marketplace-path.js';
 
 /**
- * POST /webhooks/<marketplace>: verifies the request over its raw bytes, stores it once in the
- * inbox and answers at once; a job fetches and applies what it points at.
+ * Registers POST /webhooks/<marketplace>: verifies the request over its raw bytes, stores it once
+ * in the inbox and responds at once. A job later fetches and applies what it points at.
  */
 export function webhookRoutes(deps: { orm: MikroORM; connectors: ConnectorRegistry; scheduler: SyncScheduler; logger: Logger }): FastifyPluginAsync {
   const logger = deps.logger.child({ module: 'webhooks' });

@@ -8,7 +8,7 @@ import type { Vault } from '../security/vault.js';
 import type { EventsPort } from '../services.js';
 import type { SyncScheduler } from './scheduling.js';
 
-/** What the sync services share; built once at start. */
+/** Dependencies the sync services share, built once at start. */
 export interface SyncDependencies {
   orm: MikroORM;
   connectors: ConnectorRegistry;

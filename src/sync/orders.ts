@@ -80,7 +80,7 @@ async function unitsBySku(em: EntityManager, connection: MarketplaceConnection, 
   return quantities;
 }
 
-/** The marketplace already moved its own level for the sold listing; mirror that so no push echoes it. */
+/** Lowers the sold listing's marketplace level as the marketplace did, so no push repeats the sale. */
 async function markOriginListings(em: EntityManager, connection: MarketplaceConnection, order: RemoteOrder, cancelled: boolean): Promise<void> {
   const listings = await em.find(Listing, { connection, externalId: { $in: order.lines.map((line) => line.externalId) } });
   for (const line of order.lines) {

@@ -65,8 +65,8 @@ async function pushPendingListings(deps: SyncDependencies, input: { tenantId: st
     throw error;
   }
   if (await em.count(Listing, { connection, pushState: ListingPushState.PENDING_PUSH })) {
-    // NOTE: retryable failures are retried by scheduling another push after the debounce delay;
-    // a marketplace that keeps failing is retried at that pace until a circuit breaker exists.
+    // NOTE: retryable failures are retried by another push after the debounce delay. Until a
+    // circuit breaker exists, a marketplace that keeps failing is retried at that pace.
     await deps.scheduler.pushStock({ tenantId: input.tenantId, connectionId: connection.id });
   }
   if (run.writtenCount > 0) {

@@ -110,7 +110,7 @@ export async function applyRemoteListings(em: EntityManager, connection: Marketp
   return outcome;
 }
 
-/** The marketplace's level wins: EGDC's level follows it, recorded as an adjustment for EGDC. */
+/** Sets EGDC's level to the marketplace's, recording the change as an adjustment for EGDC. */
 function reportRemoteLevel(em: EntityManager, connection: MarketplaceConnection, listing: Listing, product: Product, value: number): void {
   const delta = value - product.stock;
   setProductStock(product, value);

@@ -18,7 +18,7 @@ export type WebhookReceipt =
 
 /**
  * Verifies and stores a received webhook (the inbox row), deduplicated on the marketplace's
- * delivery key. Processing happens later in a job, so the route can answer within the
+ * delivery key. Processing happens later in a job, so the route can respond within the
  * marketplace's deadline (500 ms for MercadoLibre).
  */
 export async function receiveWebhook(
