@@ -57,13 +57,21 @@ async function main(): Promise<number> {
   };
   // A signal at any point, even during setup, stops everything started so far: a killed process
   // would leave the embedded PostgreSQL running.
+  // Ctrl-C in a terminal signals npm and node alike, and npm forwards it again, so later signals
+  // must not end the process while it stops.
   const signalled = new Promise<number>((resolve) => {
+    let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.info({ signal }, 'already stopping');
+        return;
+      }
+      stopping = true;
       logger.info({ signal }, 'stopping');
       resolve(0);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   try {
     if (command === 'demo') {
