@@ -40,7 +40,9 @@ export class SandboxStore {
   private nextSellerId = 100_000_001;
   private nextItemNumber = 1_700_000_001;
   private nextVariationId = 174_000_000_001;
-  private nextOrderId = 2_000_000_000_000_001;
+  // Order ids are unique across sandbox restarts, as real ones are forever: a service that keeps its
+  // database between runs must not mistake a new order for one it already applied.
+  private nextOrderId = 2_000_000_000_000_000 + (Date.now() % 1_000_000_000_000) * 1000;
   private nextBuyerId = 900_000_001;
   private nextApplicationId = 4_444_555_566_660_001;
 
