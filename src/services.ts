@@ -17,6 +17,8 @@ export interface ConnectionsPort {
     userId: string;
     marketplace: Marketplace;
     returnTo?: string | null;
+    /** Shop to authorize on, for marketplaces whose consent page lives on the shop (Shopify). */
+    shopDomain?: string | null;
   }): Promise<AuthorizationStart>;
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { CallbackResult } from '../connectors/shared/contract.js';
 import { MarketplaceError } from '../connectors/shared/errors.js';
 import { createPkcePair } from '../connectors/shared/pkce.js';
 import type { TokenSet } from '../connectors/shared/types.js';
@@ -25,11 +26,21 @@ export type AuthorizationFailure =
   | 'marketplace_mismatch'
   | 'access_denied'
   | 'code_missing'
+  | 'signature_invalid'
+  | 'shop_invalid'
+  | 'shop_mismatch'
   | 'exchange_failed';
 
 export type AuthorizationResult =
   | { ok: true; tenantId: string; connectionId: string; marketplace: Marketplace; accountId: string; returnTo: string | null }
   | { ok: false; reason: AuthorizationFailure; returnTo: string | null; detail?: string };
+
+/** Reads a redirect that follows OAuth 2.0: `code`, or `error` when the merchant declined. */
+function readStandardCallback(query: Record<string, string>): CallbackResult {
+  if (query.error) return { ok: false, reason: 'access_denied', detail: query.error };
+  if (!query.code) return { ok: false, reason: 'code_missing' };
+  return { ok: true, code: query.code };
+}
 
 export function hashState(state: string): string {
   return createHash('sha256').update(state).digest('hex');
@@ -74,7 +85,7 @@ export class AuthorizationService implements ConnectionsPort {
     },
   ) {}
 
-  async startAuthorization(input: { tenantId: string; userId: string; marketplace: Marketplace; returnTo?: string | null }): Promise<AuthorizationStart> {
+  async startAuthorization(input: { tenantId: string; userId: string; marketplace: Marketplace; returnTo?: string | null; shopDomain?: string | null }): Promise<AuthorizationStart> {
     const connector = this.deps.connectors.get(input.marketplace);
     const returnTo = input.returnTo ?? null;
     if (returnTo !== null && !isAllowedReturnUrl(returnTo, this.deps.allowedReturnUrls)) {
@@ -82,6 +93,14 @@ export class AuthorizationService implements ConnectionsPort {
     }
     const state = randomBytes(32).toString('base64url');
     const pkce = connector.usesPkce ? createPkcePair() : null;
+    // Built before anything is stored: a connector rejects an invalid shop domain here.
+    let authorizationUrl: string;
+    try {
+      authorizationUrl = connector.authorizationUrl({ state, codeChallenge: pkce?.challenge, shopDomain: input.shopDomain ?? undefined });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new AppError('BAD_USER_INPUT', 'errors.input.authorizationRejected', `Cannot start the ${input.marketplace} authorization: ${detail}`, { marketplace: input.marketplace, detail });
+    }
     const expiresAt = new Date(Date.now() + STATE_TTL_MS);
     const em = tenantEntityManager(this.deps.orm, input.tenantId);
     const row = em.create(OAuthState, {
@@ -90,6 +109,7 @@ export class AuthorizationService implements ConnectionsPort {
       marketplace: input.marketplace,
       redirectUri: connector.redirectUri,
       returnTo,
+      shopDomain: input.shopDomain ?? null,
       userId: input.userId,
       expiresAt,
     });
@@ -98,39 +118,49 @@ export class AuthorizationService implements ConnectionsPort {
     }
     await em.flush();
     this.deps.logger.info({ tenantId: input.tenantId, marketplace: input.marketplace, stateId: row.id }, 'authorization started');
-    return { authorizationUrl: connector.authorizationUrl({ state, codeChallenge: pkce?.challenge }), expiresAt };
+    return { authorizationUrl, expiresAt };
   }
 
   /**
-   * Completes the authorization a marketplace redirected back with. The state is consumed first, so
-   * a replay fails even when the code exchange fails; a failure stores nothing else and leaves an
+   * Completes the authorization a marketplace redirected back with, from the redirect's query.
+   * A signature that fails (Shopify signs the redirect) stops here without using the state, so a
+   * forged request cannot cancel a merchant's authorization. Otherwise the state is consumed first,
+   * so a replay fails even when the code exchange fails. A failure stores nothing else and leaves an
    * existing connection's secrets as they were.
    */
-  async completeAuthorization(input: { marketplace: Marketplace; state?: string; code?: string; error?: string }): Promise<AuthorizationResult> {
-    if (!input.state) return { ok: false, reason: 'state_missing', returnTo: null };
+  async completeAuthorization(input: { marketplace: Marketplace; query: Record<string, string | undefined> }): Promise<AuthorizationResult> {
+    const query = Object.fromEntries(Object.entries(input.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const connector = this.deps.connectors.find(input.marketplace);
+    const callback = connector?.readCallback ? connector.readCallback(query) : readStandardCallback(query);
+    if (!callback.ok && callback.reason === 'signature_invalid') {
+      this.deps.logger.warn({ marketplace: input.marketplace, detail: callback.detail }, 'authorization callback with an invalid signature rejected');
+      return { ok: false, reason: 'signature_invalid', returnTo: null };
+    }
+    if (!query.state) return { ok: false, reason: 'state_missing', returnTo: null };
     const em = crossTenantEntityManager(this.deps.orm);
-    const stateHash = hashState(input.state);
-    const row = await em.findOne(OAuthState, { stateHash }, { filters: false });
+    const row = await em.findOne(OAuthState, { stateHash: hashState(query.state) }, { filters: false });
     if (!row) return { ok: false, reason: 'state_unknown', returnTo: null };
     const consumed = await em.nativeUpdate(OAuthState, { id: row.id, usedAt: null }, { usedAt: new Date() }, { filters: false });
     const returnTo = row.returnTo;
     const log = this.deps.logger.child({ tenantId: row.tenantId, marketplace: input.marketplace, stateId: row.id });
     if (consumed === 0) return { ok: false, reason: 'state_used', returnTo };
     if (row.expiresAt.getTime() < Date.now()) return { ok: false, reason: 'state_expired', returnTo };
-    if (row.marketplace !== input.marketplace) return { ok: false, reason: 'marketplace_mismatch', returnTo };
-    if (input.error) {
-      log.info({ error: input.error }, 'merchant declined the authorization');
-      return { ok: false, reason: 'access_denied', returnTo };
+    if (row.marketplace !== input.marketplace || !connector) return { ok: false, reason: 'marketplace_mismatch', returnTo };
+    if (!callback.ok) {
+      if (callback.reason === 'access_denied') log.info({ detail: callback.detail }, 'merchant declined the authorization');
+      return { ok: false, reason: callback.reason, returnTo };
     }
-    if (!input.code) return { ok: false, reason: 'code_missing', returnTo };
+    if (row.shopDomain !== null && callback.shopDomain !== row.shopDomain) {
+      log.warn({ expected: row.shopDomain, received: callback.shopDomain }, 'authorization callback came from another shop');
+      return { ok: false, reason: 'shop_mismatch', returnTo };
+    }
 
-    const connector = this.deps.connectors.get(input.marketplace);
     const codeVerifier = row.codeVerifierCiphertext
       ? this.deps.vault.decrypt(row.codeVerifierCiphertext, { tenantId: row.tenantId, ownerId: row.id, purpose: 'code_verifier' })
       : undefined;
     let tokens: TokenSet;
     try {
-      tokens = await connector.exchangeCode({ code: input.code, codeVerifier });
+      tokens = await connector.exchangeCode({ code: callback.code, codeVerifier, shopDomain: callback.shopDomain });
     } catch (error) {
       if (!(error instanceof MarketplaceError)) throw error;
       log.warn({ kind: error.kind, code: error.code, status: error.status, marketplaceMessage: error.marketplaceMessage }, 'authorization code exchange failed');
@@ -150,6 +180,8 @@ export class AuthorizationService implements ConnectionsPort {
         found = tx.create(MarketplaceConnection, { tenantId, marketplace, externalAccountId: tokens.accountId });
       }
       found.scopes = tokens.scopes;
+      found.metadata = tokens.metadata ?? {};
+      if (tokens.accountName) found.accountName = tokens.accountName;
       const existing = await tx.findOne(Credential, { connection: found });
       storeTokens(tx, this.deps.vault, found, tokens, existing);
       await tx.flush();

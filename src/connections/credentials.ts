@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { AccessTokenSource, TokenSet } from '../connectors/shared/types.js';
+import type { AccessTokenSource, JsonValue, TokenSet } from '../connectors/shared/types.js';
 import { MarketplaceError } from '../connectors/shared/errors.js';
 import { tenantEntityManager } from '../database/orm.js';
 import { ConnectionStatus, Credential, MarketplaceConnection } from '../entities/index.js';
@@ -21,6 +21,7 @@ export function storeTokens(em: EntityManager, vault: Vault, connection: Marketp
     existing.accessTokenCiphertext = accessTokenCiphertext;
     existing.refreshTokenCiphertext = refreshTokenCiphertext;
     existing.accessTokenExpiresAt = tokens.expiresAt;
+    existing.refreshTokenExpiresAt = tokens.refreshTokenExpiresAt ?? null;
     existing.version += 1;
     return existing;
   }
@@ -30,6 +31,7 @@ export function storeTokens(em: EntityManager, vault: Vault, connection: Marketp
     accessTokenCiphertext,
     refreshTokenCiphertext,
     accessTokenExpiresAt: tokens.expiresAt,
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? null,
   });
 }
 
@@ -75,7 +77,7 @@ export class StoredTokenSource implements AccessTokenSource {
         const refreshToken = this.decrypt(credential, 'refresh_token', credential.refreshTokenCiphertext);
         let tokens: TokenSet;
         try {
-          tokens = await connector.refreshTokens(refreshToken);
+          tokens = await connector.refreshTokens(refreshToken, credential.connection.metadata as Record<string, JsonValue>);
         } catch (error) {
           if (error instanceof MarketplaceError && error.kind === 'auth') failure.rejected = error;
           throw error;

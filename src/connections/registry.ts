@@ -18,6 +18,11 @@ export class ConnectorRegistry {
     return connector;
   }
 
+  /** Returns the connector, or undefined when the marketplace is not configured. */
+  find(marketplace: Marketplace): MarketplaceConnector | undefined {
+    return this.connectors.get(marketplace);
+  }
+
   list(): MarketplaceConnector[] {
     return [...this.connectors.values()];
   }

@@ -28,6 +28,13 @@ export class MarketplaceConnection extends TenantEntity {
   @Property({ type: 'json' })
   scopes: Opt<string[]> = [];
 
+  /**
+   * Non-secret data the connector returned when the account was connected and needs on later calls,
+   * such as the Shopify shop domain, TikTok's shop cipher or Shein's open key id.
+   */
+  @Property({ type: 'json' })
+  metadata: Opt<Record<string, unknown>> = {};
+
   /** Conflict policy per synced field, e.g. { stock: 'LOWEST_STOCK' }. */
   @Property({ type: 'json' })
   conflictPolicy: Opt<Record<string, string>> = { stock: 'LOWEST_STOCK' };

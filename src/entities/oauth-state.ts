@@ -19,6 +19,10 @@ export class OAuthState extends TenantEntity {
   @Property({ type: 'text', nullable: true })
   returnTo: string | null = null;
 
+  /** Shop the authorization was started for (Shopify); the callback must come from the same shop. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  shopDomain: string | null = null;
+
   /** PKCE code verifier, encrypted by the vault. */
   @Property({ type: 'text', nullable: true })
   codeVerifierCiphertext: string | null = null;

@@ -5,12 +5,8 @@ import { negotiateLocale, translate, type Locale, type MessageKey } from '../i18
 import { marketplaceFromPath } from './marketplace-path.js';
 import { renderResultPage } from './oauth-page.js';
 
-interface CallbackQuery {
-  code?: string;
-  state?: string;
-  error?: string;
-  error_description?: string;
-}
+/** The redirect's query: `code`, `state` or `error` for most marketplaces, plus `hmac` and `shop` (Shopify) or `tempToken` (Shein). */
+type CallbackQuery = Record<string, string | undefined>;
 
 /**
  * GET /oauth/<marketplace>/callback: where the marketplace sends the merchant back after consent.
@@ -27,8 +23,7 @@ export function oauthCallbackRoutes(deps: { authorization: AuthorizationService;
       if (!marketplace) {
         return reply.code(404).send(renderResultPage(locale, { ok: false, title: translate(locale, 'oauth.failedTitle'), message: translate(locale, 'oauth.reasons.unknown_marketplace', { value: request.params.marketplace }) }));
       }
-      const { code, state, error } = request.query;
-      const result = await deps.authorization.completeAuthorization({ marketplace, code, state, error });
+      const result = await deps.authorization.completeAuthorization({ marketplace, query: request.query });
       if (!result.ok) logger.warn({ marketplace, reason: result.reason, detail: result.detail }, 'authorization callback failed');
       return reply.code(result.ok ? 200 : 400).send(renderResultPage(locale, describe(locale, marketplace, result)));
     });

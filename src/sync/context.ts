@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { ConnectorSession } from '../connectors/shared/contract.js';
+import type { JsonValue } from '../connectors/shared/types.js';
 import { StoredTokenSource } from '../connections/credentials.js';
 import type { ConnectorRegistry } from '../connections/registry.js';
 import type { MarketplaceConnection, SyncRun } from '../entities/index.js';
@@ -22,6 +23,7 @@ export interface SyncDependencies {
 export function sessionFor(deps: SyncDependencies, connection: MarketplaceConnection, run?: SyncRun): ConnectorSession {
   return {
     accountId: connection.externalAccountId,
+    metadata: connection.metadata as Record<string, JsonValue>,
     tokens: new StoredTokenSource(deps, connection.tenantId, connection.id),
     logger: deps.logger.child({ tenantId: connection.tenantId, connectionId: connection.id, marketplace: connection.marketplace }),
     onApiCall: run ? () => { run.apiCalls += 1; } : undefined,

@@ -97,7 +97,7 @@ describe('AuthorizationService.completeAuthorization', () => {
     const { state, challenge } = await start(tenantId, ALLOWED_RETURN_URL);
     const code = harness.sandbox.issueAuthorizationCode({ clientId: CLIENT_ID, userId, redirectUri: REDIRECT_URI, codeChallenge: challenge });
 
-    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, state, code });
+    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { state, code } });
 
     expect(result).toMatchObject({ ok: true, tenantId, marketplace: Marketplace.MERCADOLIBRE, accountId: String(userId), returnTo: ALLOWED_RETURN_URL });
     if (!result.ok) return;
@@ -130,19 +130,19 @@ describe('AuthorizationService.completeAuthorization', () => {
     const userId = seedSeller('REPLAY_STORE');
     const { state, challenge } = await start('tenant-replay');
     const code = harness.sandbox.issueAuthorizationCode({ clientId: CLIENT_ID, userId, redirectUri: REDIRECT_URI, codeChallenge: challenge });
-    const first = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, state, code });
+    const first = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { state, code } });
     expect(first.ok).toBe(true);
 
-    const replay = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, state, code });
+    const replay = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { state, code } });
 
     expect(replay).toMatchObject({ ok: false, reason: 'state_used' });
     if (first.ok) await waitForImports('tenant-replay', first.connectionId);
   });
 
   it('rejects an unknown or missing state', async () => {
-    expect(await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, state: 'not-a-state-we-issued', code: 'TG-x' }))
+    expect(await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { state: 'not-a-state-we-issued', code: 'TG-x' } }))
       .toMatchObject({ ok: false, reason: 'state_unknown' });
-    expect(await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, code: 'TG-x' }))
+    expect(await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { code: 'TG-x' } }))
       .toMatchObject({ ok: false, reason: 'state_missing' });
   });
 
@@ -152,7 +152,7 @@ describe('AuthorizationService.completeAuthorization', () => {
     await harness.orm.em.getConnection().execute('update oauth_state set expires_at = ? where state_hash = ?', [new Date(Date.now() - 1000), hashState(state)]);
     const code = harness.sandbox.issueAuthorizationCode({ clientId: CLIENT_ID, userId, redirectUri: REDIRECT_URI, codeChallenge: challenge });
 
-    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, state, code });
+    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { state, code } });
 
     expect(result).toEqual({ ok: false, reason: 'state_expired', returnTo: ALLOWED_RETURN_URL });
     expect(await tenantEntityManager(harness.orm, 'tenant-expired').count(MarketplaceConnection, {})).toBe(0);
@@ -161,7 +161,7 @@ describe('AuthorizationService.completeAuthorization', () => {
   it('rejects a state on another marketplace path', async () => {
     const { state } = await start('tenant-mismatch');
 
-    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.SHOPIFY, state, code: 'any' });
+    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.SHOPIFY, query: { state, code: 'any' } });
 
     expect(result).toMatchObject({ ok: false, reason: 'marketplace_mismatch' });
     expect(await tenantEntityManager(harness.orm, 'tenant-mismatch').count(MarketplaceConnection, {})).toBe(0);
@@ -170,7 +170,7 @@ describe('AuthorizationService.completeAuthorization', () => {
   it('reports access_denied and connects nothing', async () => {
     const { state } = await start('tenant-denied', ALLOWED_RETURN_URL);
 
-    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, state, error: 'access_denied' });
+    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { state, error: 'access_denied' } });
 
     expect(result).toEqual({ ok: false, reason: 'access_denied', returnTo: ALLOWED_RETURN_URL });
     const em = tenantEntityManager(harness.orm, 'tenant-denied');
@@ -185,7 +185,7 @@ describe('AuthorizationService.completeAuthorization', () => {
     const tokenCallsBefore = harness.requestsSince(0, 'POST', '/oauth/token').length;
     const { state } = await start(tenantId);
 
-    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, state, code: 'TG-000000000000000000000000-1' });
+    const result = await harness.authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { state, code: 'TG-000000000000000000000000-1' } });
 
     expect(result).toMatchObject({ ok: false, reason: 'exchange_failed', detail: 'invalid_grant' });
     expect(harness.requestsSince(0, 'POST', '/oauth/token')).toHaveLength(tokenCallsBefore + 1);

@@ -117,7 +117,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     const state = url.searchParams.get('state') ?? '';
     const codeChallenge = url.searchParams.get('code_challenge') ?? undefined;
     const code = sandbox.issueAuthorizationCode({ clientId: CLIENT_ID, userId, redirectUri: REDIRECT_URI, codeChallenge });
-    return authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, state, code });
+    return authorization.completeAuthorization({ marketplace: Marketplace.MERCADOLIBRE, query: { state, code } });
   }
 
   async function waitForRun(tenantId: string, runId: string, timeoutMs = 20_000): Promise<SyncRun> {

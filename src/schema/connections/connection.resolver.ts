@@ -43,7 +43,7 @@ export class ConnectionResolver {
     description: 'Starts connecting a marketplace account: returns the URL where the merchant authorizes this application.',
   })
   startMarketplaceAuthorization(
-    @Args() { marketplace, returnTo }: StartAuthorizationArgs,
+    @Args() { marketplace, returnTo, shopDomain }: StartAuthorizationArgs,
     @Ctx() context: GraphQLContext,
   ): Promise<AuthorizationStartResult> {
     const { tenantId, userId } = context.auth;
@@ -51,6 +51,9 @@ export class ConnectionResolver {
     if (returnTo && returnTo.length > MAX_RETURN_TO_LENGTH) {
       throw badInputError('errors.input.tooLong', { argument: 'returnTo', max: MAX_RETURN_TO_LENGTH });
     }
-    return context.services.connections.startAuthorization({ tenantId, userId, marketplace, returnTo: returnTo ?? null });
+    if (shopDomain && shopDomain.length > MAX_RETURN_TO_LENGTH) {
+      throw badInputError('errors.input.tooLong', { argument: 'shopDomain', max: MAX_RETURN_TO_LENGTH });
+    }
+    return context.services.connections.startAuthorization({ tenantId, userId, marketplace, returnTo: returnTo ?? null, shopDomain: shopDomain ?? null });
   }
 }
