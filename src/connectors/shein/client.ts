@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
+import type { HttpResponseHook } from '../shared/http.js';
+import type { AccessTokenSource } from '../shared/types.js';
+import type { SheinConfig } from './config.js';
+import { envelopeSchema, mapSheinError } from './errors.js';
+import { SheinHttp } from './http.js';
+import { appSignatureHeaders, sellerSignatureHeaders } from './signing.js';
+
+export interface SheinClientOptions {
+  config: SheinConfig;
+  /** The seller's openKeyId, stored in the connection metadata. */
+  openKeyId: string;
+  /** Supplies the seller's decrypted secret key. */
+  tokenSource: AccessTokenSource;
+  logger?: Logger;
+  /** Called after every response, for usage metering. */
+  onResponse?: HttpResponseHook;
+  /** Called once per HTTP request sent, before the response arrives. */
+  onApiCall?: () => void;
+}
+
+/**
+ * Signed JSON client for the SHEIN Open API of one seller. Every call is a POST signed with the
+ * seller's openKeyId and secret key. A response counts as successful only when the HTTP status is
+ * 2xx and the envelope code is "0"; `info` is then validated with a zod schema before it is returned.
+ */
+export class SheinClient {
+  /** HTTP requests sent by this client, failed ones included. */
+  apiCalls = 0;
+  readonly logger: Logger | undefined;
+  private readonly http: SheinHttp;
+
+  constructor(private readonly options: SheinClientOptions) {
+    this.logger = options.logger?.child({ module: 'connectors.shein' });
+    this.http = new SheinHttp({
+      baseUrl: options.config.apiBaseUrl,
+      timeoutMs: options.config.timeoutMs,
+      onResponse: options.onResponse,
+      logger: this.logger,
+    });
+  }
+
+  async post<S extends z.ZodType>(path: string, body: unknown, infoSchema: S, signal?: AbortSignal): Promise<z.output<S>> {
+    const secretKey = await this.options.tokenSource.getAccessToken();
+    this.apiCalls += 1;
+    this.options.onApiCall?.();
+    const headers = sellerSignatureHeaders(this.options.openKeyId, secretKey, path);
+    const response = await this.http.post(path, body, headers, signal);
+    return readEnvelope(response, path, infoSchema, [secretKey, this.options.config.appSecret]);
+  }
+
+  /** Validates a value taken from inside `info`, naming the field relative to the whole response. */
+  parse<S extends z.ZodType>(schema: S, value: unknown, operation: string, pathPrefix: readonly PropertyKey[]): z.output<S> {
+    return parseResponseBody(schema, value, { marketplace: 'SHEIN', operation, pathPrefix });
+  }
+}
+
+/** Sends one app-level call, signed with the appid and app secret and carrying `x-lt-appid`. */
+export async function postAsApp<S extends z.ZodType>(
+  config: SheinConfig,
+  path: string,
+  body: unknown,
+  infoSchema: S,
+  options: { logger?: Logger; onResponse?: HttpResponseHook; secretValues?: readonly string[] } = {},
+): Promise<z.output<S>> {
+  const http = new SheinHttp({ baseUrl: config.apiBaseUrl, timeoutMs: config.timeoutMs, onResponse: options.onResponse, logger: options.logger });
+  const response = await http.post(path, body, appSignatureHeaders(config.appId, config.appSecret, path));
+  return readEnvelope(response, path, infoSchema, [config.appSecret, ...(options.secretValues ?? [])]);
+}
+
+function readEnvelope<S extends z.ZodType>(
+  response: { status: number; headers: Headers; body: unknown },
+  path: string,
+  infoSchema: S,
+  secretValues: readonly string[],
+): z.output<S> {
+  const envelope = envelopeSchema.safeParse(response.body);
+  if (response.status < 200 || response.status >= 300 || (envelope.success && envelope.data.code !== '0')) {
+    throw mapSheinError({ method: 'POST', path, ...response }, secretValues);
+  }
+  const operation = `POST ${path}`;
+  const { info } = parseResponseBody(envelopeSchema, response.body, { marketplace: 'SHEIN', operation });
+  return parseResponseBody(infoSchema, info, { marketplace: 'SHEIN', operation, pathPrefix: ['info'] });
+}
+
+/** Reads the seller's openKeyId from the connection metadata, or raises an auth error asking to reconnect. */
+export function openKeyIdFrom(metadata: Record<string, unknown> | undefined, accountId: string): string {
+  const openKeyId = metadata?.openKeyId;
+  if (typeof openKeyId !== 'string' || openKeyId === '') {
+    throw new MarketplaceError(
+      'SHEIN',
+      `The SHEIN connection of supplier ${accountId} has no openKeyId in its metadata; authorize the application again to store one.`,
+      { kind: 'auth', code: 'reauthorize' },
+    );
+  }
+  return openKeyId;
+}

@@ -1,0 +1,91 @@
+import type { ConnectorSession, MarketplaceConnector, WebhookResource } from '../shared/contract.js';
+import type { HttpResponseHook } from '../shared/http.js';
+import { buildEmpowerUrl, exchangeTempToken, readEmpowerCallback, refreshNotSupportedError } from './auth.js';
+import { openKeyIdFrom, SheinClient } from './client.js';
+import type { SheinConfig } from './config.js';
+import { fetchListings, importPage } from './listings.js';
+import { fetchOrder } from './orders.js';
+import { writeStock } from './stock.js';
+import { parseSheinWebhook } from './webhooks.js';
+
+export interface SheinConnectorOptions {
+  /** SPUs per product query page during imports, 1 to 50; 50 when not given. */
+  importPageSize?: number;
+  /** Attempts per stock change call on transient failures; 3 when not given. */
+  stockWriteAttempts?: number;
+  /** Base wait between stock change attempts, in milliseconds; 500 when not given. */
+  stockWriteRetryDelayMs?: number;
+  /** Called after every marketplace response, for usage metering. */
+  onResponse?: HttpResponseHook;
+}
+
+/**
+ * Builds the SHEIN implementation of the connector contract. Authorization is SHEIN's empower flow
+ * (no OAuth2, no PKCE): the callback's tempToken is the code, and the session's access token is the
+ * seller's decrypted secret key, with the openKeyId in the connection metadata.
+ */
+export function createSheinConnector(config: SheinConfig, options: SheinConnectorOptions = {}): MarketplaceConnector {
+  const clientFor = (session: ConnectorSession): SheinClient =>
+    new SheinClient({
+      config,
+      openKeyId: openKeyIdFrom(session.metadata, session.accountId),
+      tokenSource: session.tokens,
+      logger: session.logger,
+      onApiCall: session.onApiCall,
+      onResponse: options.onResponse,
+    });
+
+  return {
+    marketplace: 'SHEIN',
+    usesPkce: false,
+    redirectUri: config.redirectUri,
+
+    authorizationUrl({ state }) {
+      return buildEmpowerUrl(config, state);
+    },
+
+    readCallback(query) {
+      return readEmpowerCallback(config, query);
+    },
+
+    exchangeCode({ code }) {
+      return exchangeTempToken(config, code, { onResponse: options.onResponse });
+    },
+
+    refreshTokens() {
+      return Promise.reject(refreshNotSupportedError());
+    },
+
+    async importListings(session, checkpoint) {
+      return importPage(clientFor(session), checkpoint, { pageSize: options.importPageSize });
+    },
+
+    async writeStock(session, changes) {
+      return writeStock(clientFor(session), changes, {
+        warehouseCode: config.warehouseCode,
+        maxAttempts: options.stockWriteAttempts,
+        retryDelayMs: options.stockWriteRetryDelayMs,
+      });
+    },
+
+    parseWebhook(webhook) {
+      return parseSheinWebhook(config, webhook);
+    },
+
+    async fetchWebhookResource(session, webhook): Promise<WebhookResource> {
+      if (webhook.resource === null) {
+        return { kind: 'ignored', topic: webhook.topic };
+      }
+      switch (webhook.topic) {
+        case 'order':
+          return { kind: 'order', order: await fetchOrder(clientFor(session), webhook.resource) };
+        case 'stock':
+        case 'product_audit':
+          return { kind: 'listings', listings: await fetchListings(clientFor(session), [webhook.resource]) };
+        default:
+          session.logger.debug({ topic: webhook.topic }, 'SHEIN event ignored');
+          return { kind: 'ignored', topic: webhook.topic };
+      }
+    },
+  };
+}
