@@ -1,0 +1,96 @@
+import type { ConnectorSession, MarketplaceConnector, WebhookResource } from '../shared/contract.js';
+import { MarketplaceError } from '../shared/errors.js';
+import type { HttpResponseHook } from '../shared/http.js';
+import { buildAuthorizationUrl, exchangeCode, readCallback, refreshToken } from './auth.js';
+import { TikTokClient } from './client.js';
+import type { TikTokConfig } from './config.js';
+import { fetchProductListings, importPage } from './listings.js';
+import { readConnectionMetadata, type TikTokConnectionMetadata } from './metadata.js';
+import { fetchOrder } from './orders.js';
+import { writeStock } from './stock.js';
+import { ORDER_TOPICS, parseWebhook, PRODUCT_TOPICS } from './webhooks.js';
+
+export interface TikTokConnectorOptions {
+  /** Products per search page during imports, 1 to 100; 100 when not given. */
+  importPageSize?: number;
+  /** Called after every marketplace response, for usage metering. */
+  onResponse?: HttpResponseHook;
+  /** Clock for signed timestamps and token expiry, in epoch milliseconds; Date.now when not given. */
+  now?: () => number;
+}
+
+/** Builds the TikTok Shop implementation of the connector contract used by the sync services. */
+export function createTikTokConnector(config: TikTokConfig, options: TikTokConnectorOptions = {}): MarketplaceConnector {
+  const sessionContext = (session: ConnectorSession): { client: TikTokClient; metadata: TikTokConnectionMetadata } => {
+    const metadata = readConnectionMetadata(session.metadata);
+    if (metadata === null) {
+      throw new MarketplaceError(
+        'TIKTOK',
+        `TikTok Shop connection ${session.accountId} has no usable metadata (shop id and cipher); reconnect the shop.`,
+        { kind: 'invalid_input', code: 'metadata_missing' },
+      );
+    }
+    const client = new TikTokClient({
+      config,
+      tokenSource: session.tokens,
+      shopCipher: metadata.shopCipher,
+      logger: session.logger,
+      onApiCall: session.onApiCall,
+      onResponse: options.onResponse,
+      now: options.now,
+    });
+    return { client, metadata };
+  };
+  const authOptions = { onResponse: options.onResponse, now: options.now };
+
+  return {
+    marketplace: 'TIKTOK',
+    usesPkce: false,
+    redirectUri: config.redirectUri,
+
+    authorizationUrl({ state }) {
+      return buildAuthorizationUrl(config, state);
+    },
+
+    readCallback,
+
+    exchangeCode({ code }) {
+      return exchangeCode(config, code, authOptions);
+    },
+
+    refreshTokens(refreshTokenValue, metadata) {
+      return refreshToken(config, refreshTokenValue, metadata, authOptions);
+    },
+
+    async importListings(session, checkpoint) {
+      const { client } = sessionContext(session);
+      return importPage(client, checkpoint, { pageSize: options.importPageSize });
+    },
+
+    async writeStock(session, changes) {
+      let context: ReturnType<typeof sessionContext>;
+      try {
+        context = sessionContext(session);
+      } catch (error) {
+        if (!(error instanceof MarketplaceError)) throw error;
+        return { applied: [], failed: changes.map((change) => ({ change, error })) };
+      }
+      return writeStock(context.client, changes, { warehouseId: context.metadata.defaultWarehouseId });
+    },
+
+    parseWebhook(webhook) {
+      return parseWebhook(config, webhook);
+    },
+
+    async fetchWebhookResource(session, webhook): Promise<WebhookResource> {
+      if (webhook.resource !== null && ORDER_TOPICS.has(webhook.topic)) {
+        return { kind: 'order', order: await fetchOrder(sessionContext(session).client, webhook.resource) };
+      }
+      if (webhook.resource !== null && PRODUCT_TOPICS.has(webhook.topic)) {
+        return { kind: 'listings', listings: await fetchProductListings(sessionContext(session).client, webhook.resource) };
+      }
+      session.logger.debug({ topic: webhook.topic }, 'TikTok Shop notification ignored');
+      return { kind: 'ignored', topic: webhook.topic };
+    },
+  };
+}

@@ -1,0 +1,30 @@
+export { startTikTokSandbox } from './sandbox.js';
+export { DEMO_SELLER } from './demo-seed.js';
+export { serializeEnvelope } from './webhooks.js';
+export {
+  ALL_SCOPES,
+  ORDER_STATUSES,
+  PRODUCT_STATUSES,
+  SCOPES,
+  type CreateOrderInput,
+  type FaultRule,
+  type LineItem,
+  type Order,
+  type OrderStatus,
+  type Product,
+  type ProductStatus,
+  type RecordedRequest,
+  type SalesAttribute,
+  type SandboxAppConfig,
+  type SeededSeller,
+  type SeededShop,
+  type SeedProduct,
+  type SeedShop,
+  type SeedSku,
+  type Sku,
+  type TikTokSandbox,
+  type TikTokSandboxOptions,
+  type Warehouse,
+  type WebhookAttempt,
+  type WebhookEnvelope,
+} from './types.js';
