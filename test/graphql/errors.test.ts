@@ -6,20 +6,21 @@ import { createHttpServer, type HttpServer } from '../../src/server/http-server.
 import { createJwtVerifier } from '../../src/security/jwt.js';
 import type { Services } from '../../src/services.js';
 import { StartSyncDocument } from '../generated/graphql.js';
+import { startTestApi, type TestApi } from '../support/api-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { postGraphQL } from '../support/graphql-client.js';
-import { createInProcessServices } from '../support/in-process-services.js';
 import { seedTenant, type SeededTenant } from '../support/seed-tenant.js';
 
 const SECRET = 'errors-test-secret-0123456789abcdefghij';
 
-/** Replaces the sync port with one that rejects with `failure()`. */
+/** Wraps the services so that the sync port rejects with `failure()`, while the other ports stay real. */
 function failingServices(base: Services, failure: () => Error): Services {
   return { ...base, sync: { startSync: async () => Promise.reject(failure()) } };
 }
 
 describe('error chokepoint', () => {
   let database: TestDatabase;
+  let api: TestApi;
   let tenant: SeededTenant;
   const logLines: Array<Record<string, unknown>> = [];
   const servers: HttpServer[] = [];
@@ -35,8 +36,8 @@ describe('error chokepoint', () => {
       },
     });
     const server = await createHttpServer({
-      orm: database.orm,
-      services: failingServices(createInProcessServices(database.orm), () => failure()),
+      orm: api.runtime.orm,
+      services: failingServices(api.services, () => failure()),
       auth: createJwtVerifier({ secret: SECRET }),
       logger: pino({ level: 'error' }, destination),
       config: { host: '127.0.0.1', port: 0, exposeStackTraces },
@@ -47,6 +48,7 @@ describe('error chokepoint', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    api = await startTestApi(database);
     tenant = await seedTenant(database.orm, 'tenant-a');
     plain = await start(false);
     withStackTraces = await start(true);
@@ -54,6 +56,7 @@ describe('error chokepoint', () => {
 
   afterAll(async () => {
     for (const server of servers) await server.close();
+    await api?.close();
     await database?.close();
   });
 

@@ -55,7 +55,7 @@ describe('federation with an EGDC-core-like subgraph', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    api = await startTestApi(database.orm);
+    api = await startTestApi(database);
     tenantA = await seedTenant(database.orm, 'tenant-a', { externalPrefix: 'MLM-A' });
     tenantB = await seedTenant(database.orm, 'tenant-b', { externalPrefix: 'MLM-B' });
 
@@ -73,7 +73,7 @@ describe('federation with an EGDC-core-like subgraph', () => {
 
     composition = composeServices([
       { name: 'core', url: coreUrl, typeDefs: parse(CORE_SDL) },
-      { name: 'integrations', url: api.server.graphqlUrl, typeDefs: parse(await readFile(SCHEMA_FILE, 'utf8')) },
+      { name: 'integrations', url: api.graphqlUrl, typeDefs: parse(await readFile(SCHEMA_FILE, 'utf8')) },
     ]);
     if (composition.errors) throw new Error(`Composition failed:\n${composition.errors.map((error) => error.message).join('\n')}`);
 

@@ -17,7 +17,7 @@ describe('cursor pagination', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    api = await startTestApi(database.orm);
+    api = await startTestApi(database);
     tenant = await seedTenant(database.orm, 'tenant-a', { listings: 250 });
     // Another tenant's rows must never show up in the pages.
     await seedTenant(database.orm, 'tenant-b', { listings: 20 });
@@ -34,7 +34,7 @@ describe('cursor pagination', () => {
     const pageSizes: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page += 1) {
-      const response: GraphQLResponse<ListingsPageQuery> = await postGraphQL(api.server.graphqlUrl, ListingsPageDocument, { first: 100, after }, { token });
+      const response: GraphQLResponse<ListingsPageQuery> = await postGraphQL(api.graphqlUrl, ListingsPageDocument, { first: 100, after }, { token });
       const { listings } = expectData(response);
       expect(listings.totalCount).toBe(250);
       expect(listings.nodes.map((node) => node.id)).toEqual(listings.edges.map((edge) => edge.node.id));
@@ -50,33 +50,33 @@ describe('cursor pagination', () => {
   });
 
   it('continues a page from any edge cursor', async () => {
-    const first = expectData(await postGraphQL(api.server.graphqlUrl, ListingsPageDocument, { first: 10 }, { token })).listings;
+    const first = expectData(await postGraphQL(api.graphqlUrl, ListingsPageDocument, { first: 10 }, { token })).listings;
     const fromFifth = expectData(
-      await postGraphQL(api.server.graphqlUrl, ListingsPageDocument, { first: 5, after: first.edges[4]!.cursor }, { token }),
+      await postGraphQL(api.graphqlUrl, ListingsPageDocument, { first: 5, after: first.edges[4]!.cursor }, { token }),
     ).listings;
     expect(fromFifth.nodes.map((node) => node.id)).toEqual(first.nodes.slice(5, 10).map((node) => node.id));
   });
 
   it('filters by SKU before paging', async () => {
-    const response = await postGraphQL(api.server.graphqlUrl, ListingsPageDocument, { filter: { skus: ['SKU-1', 'SKU-2', 'SKU-999'] }, first: 1 }, { token });
+    const response = await postGraphQL(api.graphqlUrl, ListingsPageDocument, { filter: { skus: ['SKU-1', 'SKU-2', 'SKU-999'] }, first: 1 }, { token });
     const { listings } = expectData(response);
     expect(listings.totalCount).toBe(2);
     expect(listings.pageInfo.hasNextPage).toBe(true);
   });
 
   it('treats search text literally', async () => {
-    const response = await postGraphQL(api.server.graphqlUrl, ListingsPageDocument, { filter: { search: '%' } }, { token });
+    const response = await postGraphQL(api.graphqlUrl, ListingsPageDocument, { filter: { search: '%' } }, { token });
     expect(expectData(response).listings.totalCount).toBe(0);
   });
 
   it.each([0, 201, -1])('rejects first = %i', async (first) => {
-    const response = await postGraphQL(api.server.graphqlUrl, ListingsPageDocument, { first }, { token, headers: { 'accept-language': 'en' } });
+    const response = await postGraphQL(api.graphqlUrl, ListingsPageDocument, { first }, { token, headers: { 'accept-language': 'en' } });
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0]?.message).toBe(`Argument first must be between 1 and 200; received ${first}.`);
   });
 
   it('rejects a cursor that was not issued by this list', async () => {
-    const response = await postGraphQL(api.server.graphqlUrl, ListingsPageDocument, { after: 'bm90LWEtY3Vyc29y' }, { token });
+    const response = await postGraphQL(api.graphqlUrl, ListingsPageDocument, { after: 'bm90LWEtY3Vyc29y' }, { token });
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0]?.message).toContain('cursor');
   });
@@ -87,7 +87,7 @@ describe('cursor pagination', () => {
     let hasNextPage = true;
     while (hasNextPage) {
       const response: GraphQLResponse<ConnectionWithListingsQuery> = await postGraphQL(
-        api.server.graphqlUrl, ConnectionWithListingsDocument, { id: tenant.connectionId, first: 120, after }, { token },
+        api.graphqlUrl, ConnectionWithListingsDocument, { id: tenant.connectionId, first: 120, after }, { token },
       );
       const { connection } = expectData(response);
       expect(connection.listingCount).toBe(250);
@@ -113,9 +113,9 @@ describe('cursor pagination', () => {
       });
     }
     await em.flush();
-    const firstPage = expectData(await postGraphQL(api.server.graphqlUrl, SyncRunsDocument, { first: 3 }, { token })).syncRuns;
+    const firstPage = expectData(await postGraphQL(api.graphqlUrl, SyncRunsDocument, { first: 3 }, { token })).syncRuns;
     const secondPage = expectData(
-      await postGraphQL(api.server.graphqlUrl, SyncRunsDocument, { first: 3, after: firstPage.pageInfo.endCursor }, { token }),
+      await postGraphQL(api.graphqlUrl, SyncRunsDocument, { first: 3, after: firstPage.pageInfo.endCursor }, { token }),
     ).syncRuns;
     expect(firstPage.totalCount).toBe(5);
     expect(firstPage.nodes.map((node) => node.trigger)).toEqual(['schedule-4', 'schedule-3', 'schedule-2']);

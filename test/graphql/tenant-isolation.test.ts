@@ -139,11 +139,11 @@ describe('tenant isolation across the whole schema', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    api = await startTestApi(database.orm);
+    api = await startTestApi(database);
     await seedTenant(database.orm, 'tenant-a', { externalPrefix: 'MLM-A' });
     tenantB = await seedTenant(database.orm, 'tenant-b', { externalPrefix: 'MLM-B' });
     tokenA = await api.token('tenant-a');
-    const introspection = await postGraphQL<IntrospectionQuery, unknown>(api.server.graphqlUrl, getIntrospectionQuery(), {}, { token: tokenA });
+    const introspection = await postGraphQL<IntrospectionQuery, unknown>(api.graphqlUrl, getIntrospectionQuery(), {}, { token: tokenA });
     schema = buildClientSchema(expectData(introspection));
   });
 
@@ -164,7 +164,7 @@ describe('tenant isolation across the whole schema', () => {
     for (const [kind, root] of roots) {
       for (const field of Object.values(root!.getFields())) {
         const operation = operationFor(schema, kind, field, tenantB);
-        const response: GraphQLResponse<Record<string, unknown>> = await postGraphQL(api.server.graphqlUrl, operation.text, operation.variables, { token: tokenA });
+        const response: GraphQLResponse<Record<string, unknown>> = await postGraphQL(api.graphqlUrl, operation.text, operation.variables, { token: tokenA });
         const label = `${kind} ${field.name}: ${operation.text}\n${JSON.stringify(response)}`;
         walked.push(`${kind}.${field.name}`);
 
@@ -194,7 +194,7 @@ describe('tenant isolation across the whole schema', () => {
   it('finds no listings when filtering by tenant B connection', async () => {
     const query = 'query ($connectionId: ID) { listings(filter: { connectionId: $connectionId }) { totalCount nodes { id } } }';
     const response = await postGraphQL<{ listings: { totalCount: number; nodes: unknown[] } }, unknown>(
-      api.server.graphqlUrl, query, { connectionId: tenantB.connectionId }, { token: tokenA },
+      api.graphqlUrl, query, { connectionId: tenantB.connectionId }, { token: tokenA },
     );
     expect(expectData(response).listings).toEqual({ totalCount: 0, nodes: [] });
   });
@@ -204,7 +204,7 @@ describe('tenant isolation across the whole schema', () => {
     ['listing', '{ listing(id: "4f7c2a8e-1b2d-4c3e-9f00-0a1b2c3d4e5f") { id } }', 'No existe la publicación 4f7c2a8e-1b2d-4c3e-9f00-0a1b2c3d4e5f.'],
     ['syncRun', '{ syncRun(id: "4f7c2a8e-1b2d-4c3e-9f00-0a1b2c3d4e5f") { id } }', 'No existe la ejecución de sincronización 4f7c2a8e-1b2d-4c3e-9f00-0a1b2c3d4e5f.'],
   ])('answers NOT_FOUND for an unknown %s id', async (_name, query, message) => {
-    const response = await postGraphQL(api.server.graphqlUrl, query, {}, { token: tokenA });
+    const response = await postGraphQL(api.graphqlUrl, query, {}, { token: tokenA });
     expect(response.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(response.errors?.[0]?.message).toBe(message);
   });

@@ -11,7 +11,7 @@ describe('GraphQL over HTTP: authentication', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    api = await startTestApi(database.orm);
+    api = await startTestApi(database);
   });
 
   afterAll(async () => {
@@ -30,7 +30,7 @@ describe('GraphQL over HTTP: authentication', () => {
   const inOneHour = () => Math.floor(Date.now() / 1000) + 3600;
 
   it('rejects a request without a token', async () => {
-    const response = await postGraphQL(api.server.graphqlUrl, ConnectionsDocument);
+    const response = await postGraphQL(api.graphqlUrl, ConnectionsDocument);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -40,7 +40,7 @@ describe('GraphQL over HTTP: authentication', () => {
 
   it('rejects a token signed with another secret', async () => {
     const token = await signed('another-secret-that-is-long-enough-0123456789', { tenant_id: 'tenant-a' }, inOneHour());
-    const response = await postGraphQL(api.server.graphqlUrl, ConnectionsDocument, {}, { token });
+    const response = await postGraphQL(api.graphqlUrl, ConnectionsDocument, {}, { token });
     expect(response.status).toBe(401);
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(response.errors?.[0]?.message).toBe('El token de acceso no es válido. Solicita un token nuevo.');
@@ -48,7 +48,7 @@ describe('GraphQL over HTTP: authentication', () => {
 
   it('rejects an expired token', async () => {
     const token = await signed(api.secret, { tenant_id: 'tenant-a' }, Math.floor(Date.now() / 1000) - 600);
-    const response = await postGraphQL(api.server.graphqlUrl, ConnectionsDocument, {}, { token });
+    const response = await postGraphQL(api.graphqlUrl, ConnectionsDocument, {}, { token });
     expect(response.status).toBe(401);
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(response.errors?.[0]?.message).toBe('El token de acceso expiró. Solicita un token nuevo.');
@@ -56,7 +56,7 @@ describe('GraphQL over HTTP: authentication', () => {
 
   it('answers in English when Accept-Language prefers it', async () => {
     const token = await signed(api.secret, { tenant_id: 'tenant-a' }, Math.floor(Date.now() / 1000) - 600);
-    const response = await postGraphQL(api.server.graphqlUrl, ConnectionsDocument, {}, {
+    const response = await postGraphQL(api.graphqlUrl, ConnectionsDocument, {}, {
       token,
       headers: { 'accept-language': 'en-US,en;q=0.9,es-MX;q=0.5' },
     });
@@ -66,13 +66,13 @@ describe('GraphQL over HTTP: authentication', () => {
 
   it('rejects a token without tenant_id', async () => {
     const token = await signed(api.secret, { sub: 'user-1' }, inOneHour());
-    const response = await postGraphQL(api.server.graphqlUrl, ConnectionsDocument, {}, { token, headers: { 'accept-language': 'en' } });
+    const response = await postGraphQL(api.graphqlUrl, ConnectionsDocument, {}, { token, headers: { 'accept-language': 'en' } });
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(response.errors?.[0]?.message).toBe('The access token has no valid tenant (claim tenant_id).');
   });
 
   it('rejects a header that is not Bearer', async () => {
-    const response = await postGraphQL(api.server.graphqlUrl, ConnectionsDocument, {}, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    const response = await postGraphQL(api.graphqlUrl, ConnectionsDocument, {}, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(response.errors?.[0]?.message).toContain('Bearer <token>');
   });
@@ -80,13 +80,13 @@ describe('GraphQL over HTTP: authentication', () => {
   it('rejects an unsigned token (alg none)', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(JSON.stringify({ tenant_id: 'tenant-a', exp: inOneHour() })).toString('base64url');
-    const response = await postGraphQL(api.server.graphqlUrl, ConnectionsDocument, {}, { token: `${header}.${payload}.` });
+    const response = await postGraphQL(api.graphqlUrl, ConnectionsDocument, {}, { token: `${header}.${payload}.` });
     expect(response.status).toBe(401);
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('accepts a valid token', async () => {
-    const response = await postGraphQL(api.server.graphqlUrl, ConnectionsDocument, {}, { token: await api.token('tenant-a') });
+    const response = await postGraphQL(api.graphqlUrl, ConnectionsDocument, {}, { token: await api.token('tenant-a') });
     expect(response.status).toBe(200);
     expect(response.errors).toBeUndefined();
     expect(response.data?.connections).toEqual([]);

@@ -5,14 +5,15 @@ import { createHttpServer, type HttpServer } from '../../src/server/http-server.
 import { createJwtVerifier } from '../../src/security/jwt.js';
 import { createDevelopmentToken } from '../../src/commands/dev-token.js';
 import { ConnectionsDocument } from '../generated/graphql.js';
+import { startTestApi, type TestApi } from '../support/api-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { postGraphQL } from '../support/graphql-client.js';
-import { createInProcessServices } from '../support/in-process-services.js';
 
 const SECRET = 'http-server-test-secret-0123456789abcdef';
 
 describe('HTTP server', () => {
   let database: TestDatabase;
+  let api: TestApi;
   let server: HttpServer;
   const received: Array<{ rawBody: string | undefined; body: unknown }> = [];
 
@@ -25,10 +26,12 @@ describe('HTTP server', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    // The runtime provides the real services; this test's own server adds the echo route.
+    api = await startTestApi(database);
     const logger = pino({ level: 'silent' });
     server = await createHttpServer({
-      orm: database.orm,
-      services: createInProcessServices(database.orm),
+      orm: api.runtime.orm,
+      services: api.services,
       auth: createJwtVerifier({ secret: SECRET }),
       logger,
       config: { host: '127.0.0.1', port: 0 },
@@ -38,6 +41,7 @@ describe('HTTP server', () => {
 
   afterAll(async () => {
     await server?.close();
+    await api?.close();
     await database?.close();
   });
 
@@ -105,8 +109,8 @@ describe('HTTP server', () => {
   it('closes with open WebSocket connections', async () => {
     const { default: WebSocket } = await import('ws');
     const extra = await createHttpServer({
-      orm: database.orm,
-      services: createInProcessServices(database.orm),
+      orm: api.runtime.orm,
+      services: api.services,
       auth: createJwtVerifier({ secret: SECRET }),
       logger: pino({ level: 'silent' }),
       config: { host: '127.0.0.1', port: 0 },

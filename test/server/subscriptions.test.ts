@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { EventsPort, Services, SyncEvent } from '../../src/services.js';
 import { SyncEventsDocument, type SyncEventsSubscription } from '../generated/graphql.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -54,15 +56,86 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
+/**
+ * Publishes `publish()`'s events every `intervalMs` until `received` settles, at most `attempts`
+ * times. The client cannot see when the server has subscribed, and LISTEN/NOTIFY delivers only
+ * events published after that, so one early publication could be lost.
+ */
+async function publishUntilReceived<T>(
+  received: Promise<T>,
+  publish: () => Promise<SyncEvent[]>,
+  { attempts = 50, intervalMs = 100 } = {},
+): Promise<{ message: T; published: SyncEvent[] }> {
+  let settled = false;
+  const settling = received.then(
+    () => { settled = true; },
+    () => { settled = true; },
+  );
+  const published: SyncEvent[] = [];
+  for (let attempt = 0; attempt < attempts && !settled; attempt += 1) {
+    published.push(...(await publish()));
+    await Promise.race([settling, sleep(intervalMs)]);
+  }
+  if (!settled) throw new Error(`The subscriber received nothing after ${attempts} publications ${intervalMs} ms apart; check that the server subscribes to the events port.`);
+  return { message: await received, published };
+}
+
+interface SubscriptionCounter {
+  /** Subscriptions the server opened since the counter was installed. */
+  opened: number;
+  /** Subscriptions still open, i.e. not yet ended by return() or throw(). */
+  open: number;
+}
+
+/**
+ * Wraps the runtime's events port in place (the server reads `services.events` for each
+ * subscription) so that a test can see subscriptions open and close. Every call goes to the real
+ * LISTEN/NOTIFY events.
+ */
+function countSubscriptions(services: Services): SubscriptionCounter {
+  const events: EventsPort = services.events;
+  const counter: SubscriptionCounter = { opened: 0, open: 0 };
+  services.events = {
+    publish: (event) => events.publish(event),
+    subscribe(tenantId, filter) {
+      const source = events.subscribe(tenantId, filter);
+      counter.opened += 1;
+      counter.open += 1;
+      let ended = false;
+      const end = () => {
+        if (!ended) counter.open -= 1;
+        ended = true;
+      };
+      const iterator: AsyncIterableIterator<SyncEvent> = {
+        next: () => source.next(),
+        return: async () => {
+          end();
+          return source.return ? source.return() : { value: undefined, done: true };
+        },
+        throw: async (error?: unknown) => {
+          end();
+          if (source.throw) return source.throw(error);
+          throw error;
+        },
+        [Symbol.asyncIterator]: () => iterator,
+      };
+      return iterator;
+    },
+  };
+  return counter;
+}
+
 describe('GraphQL over WebSocket (graphql-ws)', () => {
   let database: TestDatabase;
   let api: TestApi;
   let tenantA: SeededTenant;
   let tenantB: SeededTenant;
+  let subscriptions: SubscriptionCounter;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    api = await startTestApi(database.orm);
+    api = await startTestApi(database);
+    subscriptions = countSubscriptions(api.services);
     tenantA = await seedTenant(database.orm, 'tenant-a');
     tenantB = await seedTenant(database.orm, 'tenant-b');
   });
@@ -73,64 +146,70 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
   });
 
   it('delivers an event published after subscribing', async () => {
-    const { client } = connect(api.server.wsUrl, { authorization: `Bearer ${await api.token('tenant-a')}` });
+    const { client } = connect(api.wsUrl, { authorization: `Bearer ${await api.token('tenant-a')}` });
+    const openedBefore = subscriptions.opened;
     const subscription = firstMessage(client, { connectionId: tenantA.connectionId });
-    await until(() => api.services.events.subscriberCount() === 1);
 
-    // Another tenant's event and another connection's event must not arrive.
-    await api.services.events.publish({ type: 'SYNC_RUN_STARTED', tenantId: 'tenant-b', connectionId: tenantB.connectionId });
-    await api.services.events.publish({ type: 'SYNC_RUN_STARTED', tenantId: 'tenant-a', connectionId: '00000000-0000-4000-8000-000000000000' });
-    const published = await api.services.events.publish({
-      type: 'SYNC_RUN_FINISHED',
-      tenantId: 'tenant-a',
-      connectionId: tenantA.connectionId,
-      syncRunId: tenantA.syncRunId,
-      sku: 'SKU-0',
-      data: { written: 3 },
-    });
+    // Another tenant's event and another connection's event, published first each time, must not arrive.
+    const { message, published } = await publishUntilReceived(subscription.result, async () => [
+      await api.events.publish({ type: 'SYNC_RUN_STARTED', tenantId: 'tenant-b', connectionId: tenantB.connectionId }),
+      await api.events.publish({ type: 'SYNC_RUN_STARTED', tenantId: 'tenant-a', connectionId: '00000000-0000-4000-8000-000000000000' }),
+      await api.events.publish({
+        type: 'SYNC_RUN_FINISHED',
+        tenantId: 'tenant-a',
+        connectionId: tenantA.connectionId,
+        syncRunId: tenantA.syncRunId,
+        sku: 'SKU-0',
+        data: { written: 3 },
+      }),
+    ]);
 
-    const message = await subscription.result;
     expect(message.errors).toBeUndefined();
+    const delivered = published.find((event) => event.id === message.data?.syncEvents.id);
+    expect(delivered?.type).toBe('SYNC_RUN_FINISHED');
     expect(message.data?.syncEvents).toEqual({
-      id: published.id,
+      id: delivered?.id,
       type: 'SYNC_RUN_FINISHED',
       connectionId: tenantA.connectionId,
       syncRunId: tenantA.syncRunId,
       sku: 'SKU-0',
-      occurredAt: published.occurredAt,
+      occurredAt: delivered?.occurredAt,
       data: { written: 3 },
       description: 'Terminó una sincronización.',
     });
+    expect(subscriptions.opened - openedBefore).toBe(1);
     subscription.stop();
-    await until(() => api.services.events.subscriberCount() === 0);
+    await until(() => subscriptions.open === 0);
     await client.dispose();
   });
 
   it('uses the locale from connection_init', async () => {
-    const { client } = connect(api.server.wsUrl, { token: await api.token('tenant-a'), locale: 'en' });
+    const { client } = connect(api.wsUrl, { token: await api.token('tenant-a'), locale: 'en' });
     const subscription = firstMessage(client, {});
-    await until(() => api.services.events.subscriberCount() === 1);
-    await api.services.events.publish({ type: 'STOCK_PUSHED', tenantId: 'tenant-a', connectionId: tenantA.connectionId });
-    const message = await subscription.result;
+    const { message } = await publishUntilReceived(subscription.result, async () => [
+      await api.events.publish({ type: 'STOCK_PUSHED', tenantId: 'tenant-a', connectionId: tenantA.connectionId }),
+    ]);
     expect(message.data?.syncEvents.description).toBe('Stock was sent to the marketplace.');
     subscription.stop();
-    await until(() => api.services.events.subscriberCount() === 0);
+    await until(() => subscriptions.open === 0);
     await client.dispose();
   });
 
   it('answers NOT_FOUND for another tenant connection', async () => {
-    const { client } = connect(api.server.wsUrl, { token: await api.token('tenant-a') }, { 'accept-language': 'en' });
+    const { client } = connect(api.wsUrl, { token: await api.token('tenant-a') }, { 'accept-language': 'en' });
+    const openedBefore = subscriptions.opened;
     const subscription = firstMessage(client, { connectionId: tenantB.connectionId });
     const message = await subscription.result;
     expect(message.data ?? null).toBeNull();
     expect(message.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(message.errors?.[0]?.message).toBe(`Marketplace connection ${tenantB.connectionId} was not found.`);
-    expect(api.services.events.subscriberCount()).toBe(0);
+    expect(subscriptions.opened - openedBefore).toBe(0);
+    expect(subscriptions.open).toBe(0);
     await client.dispose();
   });
 
   it('reports a syntax error without closing the socket', async () => {
-    const { client } = connect(api.server.wsUrl, { token: await api.token('tenant-a') });
+    const { client } = connect(api.wsUrl, { token: await api.token('tenant-a') });
     const message = await new Promise<Received>((resolve) => {
       client.subscribe({ query: 'subscription { syncEvents {' }, {
         next: (value) => resolve(value as Received),
@@ -144,13 +223,13 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
   });
 
   it('closes with 4401 for a bad token', async () => {
-    const { closed, client } = connect(api.server.wsUrl, { authorization: 'Bearer not-a-jwt' });
+    const { closed, client } = connect(api.wsUrl, { authorization: 'Bearer not-a-jwt' });
     expect(await closed).toBe(4401);
     await client.dispose();
   });
 
   it('closes with 4401 without a token', async () => {
-    const { closed, client } = connect(api.server.wsUrl, {});
+    const { closed, client } = connect(api.wsUrl, {});
     expect(await closed).toBe(4401);
     await client.dispose();
   });

@@ -1,38 +1,91 @@
-import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
-import type { MikroORM } from '../../src/database/orm.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import { startRuntime, type Runtime } from '../../src/app/runtime.js';
 import { createDevelopmentToken } from '../../src/commands/dev-token.js';
-import { createHttpServer, type HttpServer } from '../../src/server/http-server.js';
-import { createJwtVerifier } from '../../src/security/jwt.js';
+import { loadConfig } from '../../src/config.js';
+import { freePort } from '../../src/database/embedded.js';
+import { startSandboxes, type Sandboxes } from '../../src/demo/sandboxes.js';
+import type { PostgresEvents } from '../../src/events/postgres-events.js';
+import type { MercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { Services } from '../../src/services.js';
-import { createInProcessServices, type InProcessEvents } from './in-process-services.js';
+import type { TestDatabase } from './database.js';
 
+export interface TestApiOptions {
+  /** Runs with NODE_ENV=development, which adds stack traces to GraphQL errors. */
+  exposeStackTraces?: boolean;
+  /** Logger for the whole runtime, silent by default. */
+  logger?: Logger;
+}
+
+/** The real runtime (role `all`) on a test database, served on 127.0.0.1 with the MercadoLibre sandbox. */
 export interface TestApi {
-  server: HttpServer;
-  services: Services & { events: InProcessEvents };
+  runtime: Runtime;
+  url: string;
+  graphqlUrl: string;
+  wsUrl: string;
+  /** The runtime's services: AuthorizationService, SyncService and the LISTEN/NOTIFY events. */
+  services: Services;
+  events: PostgresEvents;
+  /** The JWT secret the runtime verifies tokens with. */
   secret: string;
-  /** A valid HS256 token for `tenantId`, with `sub` set unless `userId` is null. */
+  sandbox: MercadoLibreSandbox;
+  /** Signs a valid HS256 token for `tenantId`, with `sub` set unless `userId` is null. */
   token(tenantId: string, userId?: string | null): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Starts the real HTTP server on 127.0.0.1 with a free port, a fresh secret and in-process services. */
-export async function startTestApi(orm: MikroORM, options: { exposeStackTraces?: boolean } = {}): Promise<TestApi> {
-  const secret = randomBytes(32).toString('base64url');
-  const logger = pino({ level: 'silent' });
-  const services = createInProcessServices(orm);
-  const server = await createHttpServer({
-    orm,
-    services,
-    auth: createJwtVerifier({ secret, logger }),
-    logger,
-    config: { host: '127.0.0.1', port: 0, exposeStackTraces: options.exposeStackTraces },
+/**
+ * Starts the composition root the `all` role runs in production: database, vault, events, job
+ * worker, connectors and HTTP server. DATA_DIR is a fresh temporary folder, so the JWT secret and
+ * the encryption key are generated for this instance and removed by `close()`.
+ */
+export async function startTestApi(database: TestDatabase, options: TestApiOptions = {}): Promise<TestApi> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-test-api-'));
+  const config = loadConfig({
+    NODE_ENV: options.exposeStackTraces ? 'development' : 'test',
+    DATA_DIR: dataDir,
+    JOB_POLL_INTERVAL_MS: '200',
   });
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+
+  let sandboxes: Sandboxes | undefined;
+  let runtime: Runtime | undefined;
+  try {
+    sandboxes = await startSandboxes({ publicUrl, logger, mercadolibreRatePerSecond: 1_000 });
+    runtime = await startRuntime({ config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: sandboxes.endpoints });
+  } catch (error) {
+    await sandboxes?.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const started = runtime;
+  const startedSandboxes = sandboxes;
+  async function close(): Promise<void> {
+    await started.stop();
+    await startedSandboxes.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  const { http, jwtSecret } = runtime;
+  if (!http || !jwtSecret) {
+    await close();
+    throw new Error(`The runtime started without an HTTP server or a JWT secret (role all, NODE_ENV=${config.NODE_ENV}).`);
+  }
   return {
-    server,
-    services,
-    secret,
-    token: (tenantId, userId = 'user-1') => createDevelopmentToken({ secret, tenantId, userId: userId ?? undefined }),
-    close: () => server.close(),
+    runtime,
+    url: http.url,
+    graphqlUrl: http.graphqlUrl,
+    wsUrl: http.wsUrl,
+    services: runtime.services,
+    events: runtime.events,
+    secret: jwtSecret,
+    sandbox: sandboxes.mercadolibre,
+    token: (tenantId, userId = 'user-1') => createDevelopmentToken({ secret: jwtSecret, tenantId, userId: userId ?? undefined }),
+    close,
   };
 }
