@@ -1,0 +1,146 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { parseResponseBody } from '../shared/errors.js';
+import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import type { AccessTokenSource } from '../shared/types.js';
+import type { ShopifyConfig } from './config.js';
+import { graphqlErrorsSchema, mapGraphqlErrors, mapShopifyHttpError } from './errors.js';
+import { queryCostSchema, ThrottleStatusBoard, type ShopifyQueryCost, type ShopifyThrottleStatus } from './throttle.js';
+
+/** One GraphQL document with the schema its `data` must match. */
+export interface GraphqlOperation<S extends z.ZodType> {
+  /** Operation name as written in the document; used in logs and error messages. */
+  name: string;
+  document: string;
+  data: S;
+}
+
+export interface ShopifyClientOptions {
+  config: ShopifyConfig;
+  /** A domain already checked with parseShopDomain. */
+  shopDomain: string;
+  tokenSource: AccessTokenSource;
+  logger?: Logger;
+  /** Called after every response, for usage metering. */
+  onResponse?: HttpResponseHook;
+  /** Called once per HTTP request sent, before the response arrives. */
+  onApiCall?: () => void;
+  /** Board that records throttle statuses; a private one when not given. */
+  throttle?: ThrottleStatusBoard;
+}
+
+// Fields of the response envelope that are read; `data` is checked by each operation's schema.
+const envelopeSchema = z.object({
+  data: z.unknown().optional(),
+  errors: graphqlErrorsSchema.optional(),
+  extensions: z.object({ cost: queryCostSchema.optional() }).optional(),
+});
+
+/**
+ * GraphQL Admin API client for one shop. Sends `X-Shopify-Access-Token`, records the cost bucket
+ * reported in `extensions.cost`, maps HTTP errors and top-level GraphQL errors (THROTTLED included,
+ * which Shopify sends with HTTP 200) to MarketplaceError, and validates `data` before returning it.
+ */
+export class ShopifyGraphqlClient {
+  /** HTTP requests sent by this client, failed ones included. */
+  apiCalls = 0;
+  readonly shopDomain: string;
+  readonly apiVersion: string;
+  readonly logger: Logger | undefined;
+  private readonly http: JsonHttpClient;
+  private readonly options: ShopifyClientOptions;
+  private readonly throttle: ThrottleStatusBoard;
+
+  constructor(options: ShopifyClientOptions) {
+    this.options = options;
+    this.shopDomain = options.shopDomain;
+    this.apiVersion = options.config.apiVersion;
+    this.logger = options.logger?.child({ module: 'connectors.shopify', shopDomain: options.shopDomain });
+    this.throttle = options.throttle ?? new ThrottleStatusBoard();
+    this.http = new JsonHttpClient({
+      marketplace: 'SHOPIFY',
+      baseUrl: options.config.endpointForShop(options.shopDomain),
+      timeoutMs: options.config.timeoutMs,
+      onResponse: options.onResponse,
+      logger: this.logger,
+    });
+  }
+
+  /** The cost bucket as the last response for this shop reported it. */
+  get lastThrottleStatus(): ShopifyThrottleStatus | undefined {
+    return this.throttle.get(this.shopDomain);
+  }
+
+  /** Runs one operation and returns its validated `data`. */
+  async request<S extends z.ZodType>(operation: GraphqlOperation<S>, variables: Record<string, unknown> = {}): Promise<z.output<S>> {
+    const { data } = await this.requestWithCost(operation, variables);
+    return data;
+  }
+
+  /** Runs one operation and returns its validated `data` with the reported cost. */
+  async requestWithCost<S extends z.ZodType>(
+    operation: GraphqlOperation<S>,
+    variables: Record<string, unknown> = {},
+  ): Promise<{ data: z.output<S>; cost: ShopifyQueryCost | null }> {
+    const accessToken = await this.options.tokenSource.getAccessToken();
+    this.apiCalls += 1;
+    this.options.onApiCall?.();
+    const path = `/admin/api/${this.apiVersion}/graphql.json`;
+    const response = await this.http.request({
+      method: 'POST',
+      path,
+      json: { query: operation.document, variables, operationName: operation.name },
+      headers: { 'x-shopify-access-token': accessToken },
+    });
+    const secrets = [this.options.config.clientSecret, accessToken];
+    if (response.status < 200 || response.status >= 300) {
+      throw mapShopifyHttpError(
+        { method: 'POST', path, shopDomain: this.shopDomain, status: response.status, headers: response.headers, body: response.body },
+        'api',
+        secrets,
+      );
+    }
+
+    const operationLabel = `${operation.name} (POST ${path})`;
+    const envelope = parseResponseBody(envelopeSchema, response.body, { marketplace: 'SHOPIFY', operation: operationLabel });
+    const cost = envelope.extensions?.cost ?? null;
+    if (cost) {
+      const status = this.throttle.record(this.shopDomain, cost);
+      this.logger?.debug({ operation: operation.name, requested: cost.requestedQueryCost, actual: cost.actualQueryCost, available: status.currentlyAvailable }, 'graphql cost');
+    }
+    if (envelope.errors) {
+      throw mapGraphqlErrors(envelope.errors, cost, { operation: operation.name, shopDomain: this.shopDomain }, secrets);
+    }
+    const data = parseResponseBody(operation.data, envelope.data, { marketplace: 'SHOPIFY', operation: operationLabel, pathPrefix: ['data'] });
+    return { data, cost };
+  }
+
+  /**
+   * Downloads a bulk operation result. The URL is a signed storage link on another host, so no
+   * access token is sent, and only its path (not the signed query) appears in errors and logs.
+   */
+  async downloadBulkResult(url: string): Promise<string> {
+    const target = new URL(url);
+    const http = new JsonHttpClient({
+      marketplace: 'SHOPIFY',
+      baseUrl: target.origin,
+      timeoutMs: Math.max(this.options.config.timeoutMs ?? 0, 120_000),
+      onResponse: this.options.onResponse,
+      logger: this.logger,
+    });
+    const response = await http.request({ method: 'GET', path: target.pathname, query: Object.fromEntries(target.searchParams), headers: { accept: '*/*' } });
+    if (response.status < 200 || response.status >= 300) {
+      throw mapShopifyHttpError(
+        { method: 'GET', path: target.pathname, shopDomain: this.shopDomain, status: response.status, headers: response.headers, body: response.body },
+        'api',
+        [this.options.config.clientSecret],
+      );
+    }
+    return response.rawBody;
+  }
+
+  /** Validates a value taken from inside a response, naming the field through `pathPrefix`. */
+  parse<S extends z.ZodType>(schema: S, value: unknown, operation: string, pathPrefix: readonly PropertyKey[]): z.output<S> {
+    return parseResponseBody(schema, value, { marketplace: 'SHOPIFY', operation, pathPrefix });
+  }
+}

@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
+import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import type { JsonValue, TokenSet } from '../shared/types.js';
+import { ShopifyGraphqlClient } from './client.js';
+import type { ShopifyConfig } from './config.js';
+import { InvalidShopDomainError, mapShopifyHttpError } from './errors.js';
+import { SHOP_INFO } from './queries.js';
+import { tokenResponseSchema } from './schemas.js';
+import { parseShopDomain } from './shop-domain.js';
+import type { ThrottleStatusBoard } from './throttle.js';
+
+export interface TokenCallOptions {
+  logger?: Logger;
+  onResponse?: HttpResponseHook;
+  throttle?: ThrottleStatusBoard;
+}
+
+/** Non-secret data stored with a Shopify connection and handed back in sessions. */
+export interface ShopifyConnectionMetadata {
+  shopDomain: string;
+  /** API version the connection was made with; requests always use the configured version. */
+  apiVersion: string;
+  /** The location whose `available` quantities are synced: the shop's primary location at connect time. */
+  locationId?: string;
+}
+
+/**
+ * Exchanges an authorization code for an offline token, then reads the shop's name and primary
+ * location with it. The code is already spent by then, so a failure of that second read is only
+ * logged: `accountName` and `locationId` are left out, and the location is looked up on use.
+ */
+export async function exchangeCode(config: ShopifyConfig, input: { code: string; shopDomain?: string }, options: TokenCallOptions = {}): Promise<TokenSet> {
+  const shop = parseShopDomain(input.shopDomain);
+  if (!shop.ok) throw new InvalidShopDomainError(shop);
+  const form: Record<string, string> = { client_id: config.clientId, client_secret: config.clientSecret, code: input.code };
+  // NOTE: `expiring=1` is how we read Shopify's guide on expiring offline tokens for this grant.
+  if (config.expiringTokens) form.expiring = '1';
+  const tokens = await requestToken(config, shop.shopDomain, form, [input.code], options, { shopDomain: shop.shopDomain, apiVersion: config.apiVersion });
+
+  const logger = options.logger?.child({ module: 'connectors.shopify.auth', shopDomain: shop.shopDomain });
+  const client = new ShopifyGraphqlClient({
+    config,
+    shopDomain: shop.shopDomain,
+    tokenSource: { getAccessToken: async () => tokens.accessToken },
+    logger: options.logger,
+    onResponse: options.onResponse,
+    throttle: options.throttle,
+  });
+  try {
+    const info = await client.request(SHOP_INFO);
+    tokens.accountName = info.shop.name;
+    if (info.location) tokens.metadata = { ...tokens.metadata, locationId: info.location.id };
+  } catch (error) {
+    if (!(error instanceof MarketplaceError)) throw error;
+    logger?.warn({ kind: error.kind, code: error.code }, 'could not read the shop name and primary location after connecting; continuing without them');
+  }
+  return tokens;
+}
+
+/**
+ * Trades a refresh token for a new access token and a new refresh token (Shopify rotates it on
+ * every use). Since 2026-08-28 the old refresh token keeps working until the new one is first
+ * used, which covers a lost response. Store the returned pair before anything else all the same.
+ * `metadata` is the connection's stored metadata, which names the shop.
+ */
+export function refreshAccessToken(
+  config: ShopifyConfig,
+  refreshToken: string,
+  metadata: Record<string, JsonValue> | undefined,
+  options: TokenCallOptions = {},
+): Promise<TokenSet> {
+  const shop = parseShopDomain(metadata?.shopDomain);
+  if (!shop.ok) {
+    throw new InvalidShopDomainError({ ...shop, message: `Shopify token refresh needs the connection's metadata.shopDomain. ${shop.message}` });
+  }
+  const stored: ShopifyConnectionMetadata = { shopDomain: shop.shopDomain, apiVersion: config.apiVersion };
+  if (typeof metadata?.locationId === 'string') stored.locationId = metadata.locationId;
+  const form = { client_id: config.clientId, client_secret: config.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken };
+  return requestToken(config, shop.shopDomain, form, [refreshToken], options, stored);
+}
+
+async function requestToken(
+  config: ShopifyConfig,
+  shopDomain: string,
+  form: Record<string, string>,
+  grantSecrets: string[],
+  options: TokenCallOptions,
+  metadata: ShopifyConnectionMetadata,
+): Promise<TokenSet> {
+  const logger = options.logger?.child({ module: 'connectors.shopify.auth', shopDomain });
+  const http = new JsonHttpClient({
+    marketplace: 'SHOPIFY',
+    baseUrl: config.endpointForShop(shopDomain),
+    timeoutMs: config.timeoutMs,
+    onResponse: options.onResponse,
+    logger,
+  });
+  const path = '/admin/oauth/access_token';
+  const response = await http.request({ method: 'POST', path, form });
+  if (response.status < 200 || response.status >= 300) {
+    throw mapShopifyHttpError(
+      { method: 'POST', path, shopDomain, status: response.status, headers: response.headers, body: response.body },
+      'token',
+      [config.clientSecret, ...grantSecrets],
+    );
+  }
+
+  const token = parseResponseBody(tokenResponseSchema, response.body, { marketplace: 'SHOPIFY', operation: `POST ${path}` });
+  if (config.expiringTokens && token.expires_in === undefined) {
+    logger?.warn('Shopify returned a non-expiring offline token although expiring tokens were requested');
+  }
+  if (token.expires_in !== undefined && token.refresh_token === undefined) {
+    logger?.warn({ expiresIn: token.expires_in }, 'Shopify returned an expiring token without a refresh token; the merchant must authorize again when it expires');
+  }
+  const now = Date.now();
+  return {
+    accessToken: token.access_token,
+    refreshToken: token.refresh_token ?? null,
+    expiresAt: token.expires_in === undefined ? null : new Date(now + token.expires_in * 1000),
+    refreshTokenExpiresAt: token.refresh_token_expires_in === undefined ? null : new Date(now + token.refresh_token_expires_in * 1000),
+    scopes: token.scope.split(',').map((scope) => scope.trim()).filter((scope) => scope !== ''),
+    accountId: shopDomain,
+    metadata: { ...metadata },
+  };
+}
