@@ -18,7 +18,12 @@ export function webhookRoutes(deps: { orm: MikroORM; connectors: ConnectorRegist
       if (!marketplace) {
         return reply.code(404).send({ error: 'not_found', message: `No webhook endpoint for "${request.params.marketplace}"; use mercadolibre, shopify, tiktok or shein.` });
       }
-      const rawBody = (request as { rawBody?: string }).rawBody ?? (typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? null));
+      // Signatures cover the exact bytes received, so a body re-serialized from parsed JSON is useless.
+      const rawBody = (request as { rawBody?: string }).rawBody;
+      if (rawBody === undefined) {
+        logger.warn({ marketplace, contentType: request.headers['content-type'] }, 'webhook with an unsupported content type rejected');
+        return reply.code(415).send({ error: 'unsupported_media_type', message: 'Send the webhook as application/json or application/x-www-form-urlencoded.' });
+      }
       const receipt = await receiveWebhook(deps, marketplace, { headers: request.headers, rawBody });
       switch (receipt.status) {
         case 'rejected':

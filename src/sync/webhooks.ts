@@ -83,9 +83,15 @@ export async function processWebhookDelivery(deps: SyncDependencies, input: { te
   const log = deps.logger.child({ tenantId: input.tenantId, connectionId: connection.id, deliveryId: delivery.id, topic: delivery.topic });
   delivery.attempts += 1;
   try {
-    const parsed = connector.parseWebhook({ headers: {}, rawBody: delivery.rawBody });
-    if (!parsed.ok) throw new Error(`Stored webhook no longer parses: ${parsed.reason}`);
-    const resource = await connector.fetchWebhookResource(sessionFor(deps, connection), parsed);
+    // Verified on receipt; signatures live in headers that are not stored, so the row is the source now.
+    const resource = await connector.fetchWebhookResource(sessionFor(deps, connection), {
+      ok: true,
+      accountId: connection.externalAccountId,
+      dedupeKey: delivery.dedupeKey,
+      topic: delivery.topic,
+      resource: delivery.resource,
+      verification: delivery.verification === 'verified' ? 'verified' : 'unsigned',
+    });
     let pushTo = new Set<string>();
     if (resource.kind === 'order') {
       const result = await applyOrder(em.fork(), connection, resource.order, log);
