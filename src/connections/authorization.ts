@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { CallbackResult } from '../connectors/shared/contract.js';
+import { readAuthorizationCallback } from '../connectors/shared/callback.js';
 import { MarketplaceError } from '../connectors/shared/errors.js';
 import { createPkcePair } from '../connectors/shared/pkce.js';
 import type { TokenSet } from '../connectors/shared/types.js';
@@ -34,13 +34,6 @@ export type AuthorizationFailure =
 export type AuthorizationResult =
   | { ok: true; tenantId: string; connectionId: string; marketplace: Marketplace; accountId: string; returnTo: string | null }
   | { ok: false; reason: AuthorizationFailure; returnTo: string | null; detail?: string };
-
-/** Reads a redirect that follows OAuth 2.0: `code`, or `error` when the merchant declined. */
-function readStandardCallback(query: Record<string, string>): CallbackResult {
-  if (query.error) return { ok: false, reason: 'access_denied', detail: query.error };
-  if (!query.code) return { ok: false, reason: 'code_missing' };
-  return { ok: true, code: query.code };
-}
 
 export function hashState(state: string): string {
   return createHash('sha256').update(state).digest('hex');
@@ -131,7 +124,7 @@ export class AuthorizationService implements ConnectionsPort {
   async completeAuthorization(input: { marketplace: Marketplace; query: Record<string, string | undefined> }): Promise<AuthorizationResult> {
     const query = Object.fromEntries(Object.entries(input.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     const connector = this.deps.connectors.find(input.marketplace);
-    const callback = connector?.readCallback ? connector.readCallback(query) : readStandardCallback(query);
+    const callback = readAuthorizationCallback(connector, query);
     if (!callback.ok && callback.reason === 'signature_invalid') {
       this.deps.logger.warn({ marketplace: input.marketplace, detail: callback.detail }, 'authorization callback with an invalid signature rejected');
       return { ok: false, reason: 'signature_invalid', returnTo: null };
