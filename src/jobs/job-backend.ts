@@ -62,6 +62,7 @@ export async function connectPostgresJobBackend(databaseUrl: string, logger: Log
     // Ending the session releases the advisory lock as well.
     await lockClient.end().catch(() => undefined);
   }
+  listenForChannelErrors(backend.notificationChannel, logger);
   return {
     kind: 'postgres',
     backend: preconnected(backend),
@@ -70,12 +71,22 @@ export async function connectPostgresJobBackend(databaseUrl: string, logger: Log
   };
 }
 
+/**
+ * Logs the wake-up channel's errors. The channel emits 'error' when its connection drops, for
+ * example while PostgreSQL shuts down, and an emitter without a listener would crash the process.
+ */
+function listenForChannelErrors(channel: NotificationChannel | undefined, logger: Logger): void {
+  const emitter = channel as unknown as { on?: (event: 'error', listener: (error: Error) => void) => void } | undefined;
+  emitter?.on?.('error', (error) => logger.warn({ err: error }, 'The job queue wake-up channel failed; scheduled scans still find due jobs'));
+}
+
 export interface MongoJobBackendOptions {
   mongodbUrl: string;
   /** PostgreSQL that carries the wake-up notifications, since MongoDB storage has none of its own. */
   databaseUrl: string;
   /** How long the driver looks for a reachable server before giving up. */
   serverSelectionTimeoutMs?: number;
+  logger: Logger;
 }
 
 /**
@@ -100,6 +111,7 @@ export async function connectMongoJobBackend(options: MongoJobBackendOptions): P
     );
   }
   const notificationChannel = new PostgresNotificationChannel({ connectionString: options.databaseUrl, channelName: JOB_CHANNEL });
+  listenForChannelErrors(notificationChannel, options.logger);
   return { kind: 'mongodb', backend: preconnected(backend), notificationChannel, close: () => backend.disconnect() };
 }
 

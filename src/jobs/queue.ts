@@ -30,6 +30,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
         mongodbUrl: options.mongodbUrl,
         databaseUrl: options.databaseUrl,
         serverSelectionTimeoutMs: options.mongoServerSelectionTimeoutMs,
+        logger,
       })
     : await connectPostgresJobBackend(options.databaseUrl, logger);
   const channel = connected.notificationChannel;
