@@ -103,5 +103,6 @@ describe('OAuth callback route', () => {
     expect(page.html).not.toContain(code);
     const connection = await crossTenantEntityManager(database.orm).findOne(MarketplaceConnection, { externalAccountId: String(seller.userId) }, { filters: false });
     expect(connection?.tenantId).toBe('tenant-oauth');
+    expect(connection?.accountName).toBe('OAUTH_ROUTE_TEST');
   });
 });

@@ -1,6 +1,6 @@
 import type { ConnectorSession, IncomingWebhook, MarketplaceConnector, ParsedWebhook, WebhookResource } from '../shared/contract.js';
 import type { HttpResponseHook } from '../shared/http.js';
-import { buildAuthorizationUrl, exchangeCode, refreshToken } from './auth.js';
+import { buildAuthorizationUrl, exchangeCode, fetchCurrentUser, refreshToken } from './auth.js';
 import { MercadoLibreClient } from './client.js';
 import type { MercadoLibreConfig } from './config.js';
 import { importPage } from './listings.js';
@@ -37,11 +37,15 @@ export function createMercadoLibreConnector(config: MercadoLibreConfig, options:
       return buildAuthorizationUrl({ config, state, codeChallenge });
     },
 
-    exchangeCode({ code, codeVerifier }) {
+    async exchangeCode({ code, codeVerifier }) {
       if (!codeVerifier) {
         throw new TypeError('MercadoLibre code exchange needs the PKCE code verifier stored with the authorization state.');
       }
-      return exchangeCode(config, { code, codeVerifier }, { onResponse: options.onResponse });
+      const tokens = await exchangeCode(config, { code, codeVerifier }, { onResponse: options.onResponse });
+      // The token response names no seller; the nickname is what merchants recognise their account by.
+      const client = new MercadoLibreClient({ config, tokenSource: { getAccessToken: async () => tokens.accessToken }, onResponse: options.onResponse });
+      const user = await fetchCurrentUser(client);
+      return { ...tokens, accountName: user.nickname ?? null };
     },
 
     refreshTokens(refreshTokenValue) {
