@@ -56,7 +56,7 @@ export async function createDevelopmentToken(options: DevelopmentTokenOptions): 
   return token.sign(new TextEncoder().encode(options.secret));
 }
 
-const USAGE = 'Usage: node dist/commands/dev-token.js --tenant <id> [--user <id>] [--ttl 8h] [--scope "<scope> <scope>"]';
+const USAGE = 'Usage: npm run token -- --tenant <id> [--user <id>, default developer] [--ttl 8h] [--scope "<scope> <scope>"]';
 
 /**
  * Runs the command: writes the token to `stdout` and returns the exit code. Refuses to run with
@@ -73,7 +73,8 @@ export async function runDevTokenCommand(
       args: [...argv],
       options: {
         tenant: { type: 'string' },
-        user: { type: 'string' },
+        // Operations that act for a person (starting an authorization) need `sub`, so a user is the default.
+        user: { type: 'string', default: 'developer' },
         ttl: { type: 'string', default: '8h' },
         scope: { type: 'string' },
         help: { type: 'boolean', short: 'h' },

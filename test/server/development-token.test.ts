@@ -87,7 +87,7 @@ describe('dev-token command', () => {
   it('uses JWT_SECRET when set', async () => {
     const secret = 'configured-secret-0123456789abcdefghijkl';
     const result = await runCommand(['--tenant', 'demo'], { NODE_ENV: 'development', JWT_SECRET: secret, LOG_LEVEL: 'silent' });
-    expect(await createJwtVerifier({ secret }).verifyToken(result.stdout.trim())).toMatchObject({ ok: true, auth: { tenantId: 'demo', userId: null } });
+    expect(await createJwtVerifier({ secret }).verifyToken(result.stdout.trim())).toMatchObject({ ok: true, auth: { tenantId: 'demo', userId: 'developer' } });
     expect(decodeJwt(result.stdout.trim()).exp! - decodeJwt(result.stdout.trim()).iat!).toBe(8 * 3600);
   });
 
