@@ -11,6 +11,7 @@ import {
   type ParsedWebhook,
   type RemoteListing,
   type StockChange,
+  type StockRef,
   type TokenSet,
 } from '../../src/connectors/shared/index.js';
 import { submitConsentPage } from './consent-page.js';
@@ -86,6 +87,11 @@ describe.each(createDrivers())('$name connector contract', (driver: MarketplaceD
     const listing = (await listingsBySku()).get(sku);
     if (!listing) throw new Error(`${driver.name} import returned no listing for SKU ${sku}.`);
     return listing;
+  }
+
+  async function stockRefOf(sku: string): Promise<StockRef> {
+    const listing = await listingOf(sku);
+    return { externalId: listing.externalId, externalVariantId: listing.externalVariantId };
   }
 
   function parse(webhook: IncomingWebhook): ParsedWebhook {
@@ -400,6 +406,66 @@ describe.each(createDrivers())('$name connector contract', (driver: MarketplaceD
     });
   });
 
+  describe('readStock', () => {
+    it('reads the levels the sandbox holds', async () => {
+      const skus = [skuOf(16), skuOf(17, 1), skuOf(18, 2)];
+      const refs: StockRef[] = [];
+      for (const sku of skus) refs.push(await stockRefOf(sku));
+      const written: StockChange[] = refs.slice(0, 2).map((ref, index) => ({ ...ref, quantity: driver.readStock(skus[index] ?? '') + 5 + index }));
+      const writeResult = await driver.connector().writeStock(session(), written);
+      expect(writeResult.failed).toEqual([]);
+      const apiCalls = { count: 0 };
+      const requestsBefore = driver.requestCount();
+
+      const result = await driver.connector().readStock(session(apiCalls), [...refs, refs[0] as StockRef]);
+
+      expect(apiCalls.count).toBe(driver.requestCount() - requestsBefore);
+      expect(result.missing).toEqual([]);
+      expect(result.levels).toEqual(refs.map((ref, index) => ({ ...ref, quantity: driver.readStock(skus[index] ?? '') })));
+      expect(result.levels.slice(0, 2).map((level) => level.quantity)).toEqual(written.map((change) => change.quantity));
+    });
+
+    it('reports unknown refs as missing', async () => {
+      const sku = skuOf(19);
+      const known = await stockRefOf(sku);
+      const unknown = driver.unknownStockRefs(await listingOf(sku));
+
+      const result = await driver.connector().readStock(session(), [...unknown, known]);
+
+      expect(result.levels).toEqual([{ ...known, quantity: driver.readStock(sku) }]);
+      expect(result.missing).toHaveLength(unknown.length);
+      expect(result.missing).toEqual(expect.arrayContaining(unknown));
+    });
+
+    it('sends nothing for no refs', async () => {
+      const requestsBefore = driver.requestCount();
+
+      const result = await driver.connector().readStock(session(), []);
+
+      expect(result).toEqual({ levels: [], missing: [] });
+      expect(driver.requestCount()).toBe(requestsBefore);
+    });
+
+    it('reads more than one batch completely', async () => {
+      const skus = CATALOG.flatMap((model) => model.sizes.map((size) => size.sku));
+      const refs: StockRef[] = [];
+      for (const sku of skus) refs.push(await stockRefOf(sku));
+      const requestsBefore = driver.requestCount();
+
+      const result = await driver.connector().readStock(session(), refs);
+
+      expect(result.missing).toEqual([]);
+      expect(result.levels).toHaveLength(SKU_COUNT);
+      for (const [index, sku] of skus.entries()) {
+        expect(result.levels[index], `level of ${sku}`).toEqual({ ...refs[index], quantity: driver.readStock(sku) });
+      }
+      const batchSizes = driver.stockReadRequestSizes(requestsBefore);
+      expect(batchSizes.length).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...batchSizes)).toBe(driver.stockReadBatchSize);
+      expect(driver.requestCount() - requestsBefore).toBe(batchSizes.length);
+    });
+  });
+
   describe('error classification', () => {
     it.each([
       ['an expired', () => driver.expireTokens()],
@@ -467,6 +533,19 @@ describe.each(createDrivers())('$name connector contract', (driver: MarketplaceD
       const fieldPath = driver.injectMalformedImport();
 
       const error = await marketplaceErrorOf(driver.connector().importListings(session(), null));
+
+      expect(error).toBeInstanceOf(MarketplaceResponseShapeError);
+      expect((error as MarketplaceResponseShapeError).fieldPath).toBe(fieldPath);
+      expect(error.message).toContain(`"${fieldPath}"`);
+      expect(error.code).toBe('unexpected_response');
+      expectNoSecretsIn(error);
+    });
+    it('names the field of a malformed stock read', async () => {
+      const sku = skuOf(20);
+      const listing = await listingOf(sku);
+      const fieldPath = driver.injectMalformedStockRead(listing);
+
+      const error = await marketplaceErrorOf(driver.connector().readStock(session(), [await stockRefOf(sku)]));
 
       expect(error).toBeInstanceOf(MarketplaceResponseShapeError);
       expect((error as MarketplaceResponseShapeError).fieldPath).toBe(fieldPath);

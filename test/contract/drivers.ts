@@ -1,4 +1,4 @@
-import type { MarketplaceConnector, RemoteListing, StockChange } from '../../src/connectors/shared/index.js';
+import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../src/connectors/shared/index.js';
 import type { Marketplace } from '../../src/connectors/shared/types.js';
 import { createMercadoLibreDriver } from './drivers/mercadolibre.js';
 import { createSheinDriver } from './drivers/shein.js';
@@ -76,6 +76,14 @@ export interface MarketplaceDriver {
   tamperWebhookBody(rawBody: string): string;
   /** Number of HTTP requests the sandbox has received so far. */
   requestCount(): number;
+  /** Maximum number of listing ids (items, variants, products or SKU codes, as the marketplace batches them) in one readStock request. */
+  readonly stockReadBatchSize: number;
+  /** Number of listing ids in each stock read request the sandbox received from request index `since` on. */
+  stockReadRequestSizes(since: number): number[];
+  /** Refs the marketplace does not have: one to an unknown item, one to an unknown variation of `listing`'s item. */
+  unknownStockRefs(listing: RemoteListing): StockRef[];
+  /** Makes the next stock read of `listing` get a 200 response with one broken field, and returns that field's path. */
+  injectMalformedStockRead(listing: RemoteListing): string;
   /** Current sellable quantity of a seller SKU, read from the sandbox's own store. */
   readStock(sku: string): number;
   /** Changes the stock of a SKU as the seller would on the marketplace, which sends a webhook. */

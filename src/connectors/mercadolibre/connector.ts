@@ -6,6 +6,7 @@ import type { MercadoLibreConfig } from './config.js';
 import { importPage } from './listings.js';
 import { fetchNotificationResource, safeParseNotification } from './notifications.js';
 import { writeStock } from './stock.js';
+import { readStock } from './stock-read.js';
 
 export interface MercadoLibreConnectorOptions {
   /** Item ids per search page during imports, 1 to 100; 50 when not given. */
@@ -58,6 +59,10 @@ export function createMercadoLibreConnector(config: MercadoLibreConfig, options:
 
     writeStock(session, changes) {
       return writeStock(clientFor(session), changes);
+    },
+
+    readStock(session, refs) {
+      return readStock(clientFor(session), refs);
     },
 
     parseWebhook(webhook: IncomingWebhook): ParsedWebhook {

@@ -39,3 +39,4 @@ export { fetchOrder } from './orders.js';
 export type { MercadoLibreItem, MercadoLibreOrder, MercadoLibreUser, MercadoLibreVariation } from './schemas.js';
 export { writeStock } from './stock.js';
 export { createMercadoLibreConnector, type MercadoLibreConnectorOptions } from './connector.js';
+export { readStock } from './stock-read.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AccessTokenSource, ImportCheckpoint, ImportPage, JsonValue, Marketplace, RemoteListing, RemoteOrder, StockChange, StockWriteResult, TokenSet } from './types.js';
+import type { AccessTokenSource, ImportCheckpoint, ImportPage, JsonValue, Marketplace, RemoteListing, RemoteOrder, StockChange, StockReadResult, StockRef, StockWriteResult, TokenSet } from './types.js';
 
 /** What a connector needs to act for one connected account. */
 export interface ConnectorSession {
@@ -70,6 +70,12 @@ export interface MarketplaceConnector {
   refreshTokens(refreshToken: string, metadata?: Record<string, JsonValue>): Promise<TokenSet>;
   importListings(session: ConnectorSession, checkpoint: ImportCheckpoint | null): Promise<ImportPage>;
   writeStock(session: ConnectorSession, changes: StockChange[]): Promise<StockWriteResult>;
+  /**
+   * Reads the current available quantity of listings, in the marketplace's batch size and without
+   * pacing. A ref the marketplace no longer has goes to `missing`; an empty list sends no request.
+   * Throws a MarketplaceError when a request fails.
+   */
+  readStock(session: ConnectorSession, refs: StockRef[]): Promise<StockReadResult>;
   parseWebhook(webhook: IncomingWebhook): ParsedWebhook;
   fetchWebhookResource(session: ConnectorSession, webhook: Extract<ParsedWebhook, { ok: true }>): Promise<WebhookResource>;
 }

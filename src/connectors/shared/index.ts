@@ -4,3 +4,4 @@ export * from './http.js';
 export * from './pkce.js';
 export * from './redact.js';
 export type * from './types.js';
+export * from './stock-refs.js';

@@ -50,6 +50,24 @@ export interface StockWriteResult {
   failed: Array<{ change: StockChange; error: MarketplaceError }>;
 }
 
+/** Names one listing whose stock is read: an item or product, and its variation when it has them. */
+export interface StockRef {
+  externalId: string;
+  externalVariantId: string | null;
+}
+
+/** Current available quantity of one listing, as the marketplace reports it. */
+export interface StockLevel extends StockRef {
+  quantity: number;
+}
+
+export interface StockReadResult {
+  /** One level per distinct ref found, in the order of the refs. */
+  levels: StockLevel[];
+  /** Refs the marketplace no longer has (deleted item, removed variation, unknown id). */
+  missing: StockRef[];
+}
+
 export interface RemoteOrderLine {
   externalId: string;
   externalVariantId: string | null;

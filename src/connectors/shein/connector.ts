@@ -6,6 +6,7 @@ import type { SheinConfig } from './config.js';
 import { fetchListings, importPage } from './listings.js';
 import { fetchOrder } from './orders.js';
 import { writeStock } from './stock.js';
+import { readStock } from './stock-read.js';
 import { parseSheinWebhook } from './webhooks.js';
 
 export interface SheinConnectorOptions {
@@ -66,6 +67,10 @@ export function createSheinConnector(config: SheinConfig, options: SheinConnecto
         maxAttempts: options.stockWriteAttempts,
         retryDelayMs: options.stockWriteRetryDelayMs,
       });
+    },
+
+    readStock(session, refs) {
+      return readStock(clientFor(session), refs);
     },
 
     parseWebhook(webhook) {

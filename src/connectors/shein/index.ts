@@ -26,6 +26,7 @@ export {
   importPage,
   PRODUCT_QUERY_MAX_PAGE_SIZE,
   PRODUCT_QUERY_PATH,
+  queryStock,
   SPU_INFO_PATH,
   STOCK_QUERY_MAX_SKUS,
   STOCK_QUERY_PATH,
@@ -50,5 +51,6 @@ export {
   type InventoryChangeRow,
   type WriteStockOptions,
 } from './stock.js';
+export { readStock } from './stock-read.js';
 export { extractEventData, parseSheinWebhook, type SheinWebhookTopic } from './webhooks.js';
 export { createSheinConnector, type SheinConnectorOptions } from './connector.js';

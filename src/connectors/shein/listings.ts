@@ -82,19 +82,31 @@ export async function fetchStock(client: SheinClient, skuCodes: readonly string[
   const unique = [...new Set(skuCodes)];
   for (let start = 0; start < unique.length; start += STOCK_QUERY_MAX_SKUS) {
     const chunk = unique.slice(start, start + STOCK_QUERY_MAX_SKUS);
-    const info = await client.post(STOCK_QUERY_PATH, { skuCodeList: chunk }, stockQueryInfoSchema);
-    for (const entry of info) {
-      for (const goods of entry.goodsInventory) {
-        for (const sku of goods.skuList) {
-          stock.set(sku.skuCode, sku);
-        }
-      }
+    for (const [skuCode, sku] of await queryStock(client, chunk)) {
+      stock.set(skuCode, sku);
     }
     const missing = chunk.filter((skuCode) => !stock.has(skuCode));
     if (missing.length > 0) {
       throw new MarketplaceResponseShapeError('SHEIN', `POST ${STOCK_QUERY_PATH}`, [
         { path: 'info', code: 'custom', message: `no stock row for ${missing.length} requested SKU(s), first ${missing[0]}` },
       ]);
+    }
+  }
+  return stock;
+}
+
+/** Sends one stock query for at most 100 SKU codes and returns the rows SHEIN sent, by SKU code. */
+export async function queryStock(client: SheinClient, skuCodes: readonly string[]): Promise<Map<string, SheinStockSku>> {
+  if (skuCodes.length > STOCK_QUERY_MAX_SKUS) {
+    throw new RangeError(`queryStock: at most ${STOCK_QUERY_MAX_SKUS} SKU codes per call, got ${skuCodes.length}.`);
+  }
+  const stock = new Map<string, SheinStockSku>();
+  const info = await client.post(STOCK_QUERY_PATH, { skuCodeList: skuCodes }, stockQueryInfoSchema);
+  for (const entry of info) {
+    for (const goods of entry.goodsInventory) {
+      for (const sku of goods.skuList) {
+        stock.set(sku.skuCode, sku);
+      }
     }
   }
   return stock;

@@ -14,6 +14,7 @@ import { importPage, invalidCheckpointError, pagesCheckpointSchema } from './lis
 import { PRIMARY_LOCATION } from './queries.js';
 import { parseShopDomain } from './shop-domain.js';
 import { writeStock } from './stock.js';
+import { readStock } from './stock-read.js';
 import { ThrottleStatusBoard, type ShopifyThrottleStatus } from './throttle.js';
 import { exchangeCode, refreshAccessToken } from './token.js';
 import { fetchShopifyWebhookResource, parseShopifyWebhook } from './webhooks.js';
@@ -118,6 +119,12 @@ export function createShopifyConnector(config: ShopifyConfig, options: ShopifyCo
     async writeStock(session, changes) {
       const client = clientFor(session);
       return writeStock(client, changes, { locationId: await locationFor(session, client) });
+    },
+
+    async readStock(session, refs) {
+      if (refs.length === 0) return { levels: [], missing: [] };
+      const client = clientFor(session);
+      return readStock(client, refs, await locationFor(session, client));
     },
 
     parseWebhook(webhook) {

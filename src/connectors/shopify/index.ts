@@ -19,6 +19,7 @@ export { mapOrder, mapVariantToListing } from './mapping.js';
 export { fetchOrder } from './orders.js';
 export { parseShopDomain, type ShopDomainProblem, type ShopDomainResult } from './shop-domain.js';
 export { STOCK_BATCH_MAX, writeStock, type WriteStockOptions } from './stock.js';
+export { readStock } from './stock-read.js';
 export { throttleRetryAfterSeconds, ThrottleStatusBoard, type ShopifyQueryCost, type ShopifyThrottleStatus } from './throttle.js';
 export { exchangeCode, refreshAccessToken, type ShopifyConnectionMetadata, type TokenCallOptions } from './token.js';
 export { fetchShopifyWebhookResource, headerValue, parseShopifyWebhook, SHOPIFY_WEBHOOK_TOPICS } from './webhooks.js';

@@ -8,6 +8,7 @@ import { fetchProductListings, importPage } from './listings.js';
 import { readConnectionMetadata, type TikTokConnectionMetadata } from './metadata.js';
 import { fetchOrder } from './orders.js';
 import { writeStock } from './stock.js';
+import { readStock } from './stock-read.js';
 import { ORDER_TOPICS, parseWebhook, PRODUCT_TOPICS } from './webhooks.js';
 
 export interface TikTokConnectorOptions {
@@ -76,6 +77,11 @@ export function createTikTokConnector(config: TikTokConfig, options: TikTokConne
         return { applied: [], failed: changes.map((change) => ({ change, error })) };
       }
       return writeStock(context.client, changes, { warehouseId: context.metadata.defaultWarehouseId });
+    },
+
+    async readStock(session, refs) {
+      const { client, metadata } = sessionContext(session);
+      return readStock(client, refs, { warehouseId: metadata.defaultWarehouseId });
     },
 
     parseWebhook(webhook) {

@@ -30,6 +30,7 @@ export type { TikTokOrder, TikTokProduct, TikTokShop, TikTokSku, TikTokWarehouse
 export { fetchAuthorizedShops, fetchDefaultWarehouseId, pickDefaultWarehouse, selectShop, SHOPS_PATH, WAREHOUSES_PATH } from './shops.js';
 export { buildSignPayload, computeSign, type SignInput } from './signing.js';
 export { MAX_INVENTORY_QUANTITY, writeStock, type TikTokSkuErrorDetails, type WriteStockOptions } from './stock.js';
+export { readStock, type ReadStockOptions } from './stock-read.js';
 export {
   computeWebhookSignature,
   ORDER_TOPICS,

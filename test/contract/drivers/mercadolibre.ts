@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { createMercadoLibreConfig, createMercadoLibreConnector } from '../../../src/connectors/mercadolibre/index.js';
-import type { MarketplaceConnector, RemoteListing, StockChange } from '../../../src/connectors/shared/index.js';
+import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../../src/connectors/shared/index.js';
 import { startMercadoLibreSandbox, type MercadoLibreSandbox } from '../../../src/sandbox/mercadolibre/index.js';
 import type { FootwearModel, MarketplaceDriver } from '../drivers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver.js';
@@ -106,6 +106,27 @@ export function createMercadoLibreDriver(): MarketplaceDriver {
     tamperWebhookBody: (rawBody) => rawBody.replace(/"resource":"\/orders\/(\d+)"/, '"resource":"/orders/1$1"'),
 
     requestCount: () => requireSandbox().requests.length,
+
+    // The item multiget takes at most 20 ids.
+    stockReadBatchSize: 20,
+
+    stockReadRequestSizes: (since) =>
+      requireSandbox()
+        .requests.slice(since)
+        .filter((request) => request.method === 'GET' && request.path === '/items')
+        .map((request) => (request.query.ids ?? '').split(',').length),
+
+    unknownStockRefs: (listing): StockRef[] => [
+      { externalId: 'MLM999999999', externalVariantId: '999999999' },
+      { externalId: listing.externalId, externalVariantId: '999999998' },
+    ],
+
+    injectMalformedStockRead(listing) {
+      const item = structuredClone(requireSandbox().getItem(listing.externalId));
+      if (!item) throw new Error(`MercadoLibre sandbox has no item ${listing.externalId}.`);
+      requireSandbox().injectFault({ method: 'GET', path: '/items', status: 200, body: [{ code: 200, body: { ...item, available_quantity: 'many' } }] });
+      return '[0].body.available_quantity';
+    },
 
     readStock(sku) {
       const { itemId, variationId } = locate(sku);

@@ -1,5 +1,6 @@
 import pino from 'pino';
-import type { MarketplaceConnector, RemoteListing, StockChange } from '../../../src/connectors/shared/index.js';
+import { z } from 'zod';
+import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../../src/connectors/shared/index.js';
 import { createSheinConfig, createSheinConnector } from '../../../src/connectors/shein/index.js';
 import { startSheinSandbox, type SheinSandbox } from '../../../src/sandbox/shein/index.js';
 import type { FootwearModel, MarketplaceDriver } from '../drivers.js';
@@ -11,6 +12,8 @@ const REDIRECT_URI = 'https://app.example.test/oauth/shein/callback';
 /** SHEIN signs event callbacks over the receiving path, so it must equal the connector's webhookPath. */
 const WEBHOOK_PATH = '/webhooks/shein';
 const PRODUCT_QUERY_PATH = '/open-api/openapi-business-backend/product/query';
+const STOCK_QUERY_PATH = '/open-api/stock/stock-query';
+const stockQueryRequestSchema = z.object({ skuCodeList: z.array(z.string()) });
 /** SPUs per product query page, small so that the contract catalog spans several pages. */
 const IMPORT_PAGE_SIZE = 10;
 /** Spacing that rejects every call after the first accepted one, for the length of a test run. */
@@ -113,6 +116,32 @@ export function createSheinDriver(): MarketplaceDriver {
     tamperWebhookBody: flipFirstCiphertextByte,
 
     requestCount: () => requireSandbox().requests.length,
+
+    // The connector sends at most 100 SKU codes per stock query, as its stock write does.
+    stockReadBatchSize: 100,
+
+    stockReadRequestSizes: (since) =>
+      requireSandbox()
+        .requests.slice(since)
+        .flatMap((request) => {
+          const parsed = stockQueryRequestSchema.safeParse(request.body);
+          return request.path === STOCK_QUERY_PATH && parsed.success ? [parsed.data.skuCodeList.length] : [];
+        }),
+
+    unknownStockRefs: (listing): StockRef[] => [
+      { externalId: 'z99999999999', externalVariantId: 'I99999999999999999' },
+      { externalId: listing.externalId, externalVariantId: 'I99999999999999998' },
+    ],
+
+    injectMalformedStockRead(listing) {
+      const skuList = [{ skuCode: listing.externalVariantId, totalUsableInventory: 'many' }];
+      requireSandbox().injectFault({
+        path: STOCK_QUERY_PATH,
+        status: 200,
+        body: { code: '0', msg: 'OK', info: [{ goodsInventory: [{ skcName: 'sk0', skuList }] }], traceId: '0f1e2d3c4b5a69788796a5b4c3d2e1f0' },
+      });
+      return 'info[0].goodsInventory[0].skuList[0].totalUsableInventory';
+    },
 
     readStock(sku) {
       const found = requireSandbox().getSku(skuCodeOf(sku));

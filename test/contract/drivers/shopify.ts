@@ -1,5 +1,6 @@
 import pino from 'pino';
-import type { MarketplaceConnector, RemoteListing, StockChange } from '../../../src/connectors/shared/index.js';
+import { z } from 'zod';
+import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../../src/connectors/shared/index.js';
 import { createShopifyConfig, createShopifyConnector, SHOPIFY_DEFAULT_API_VERSION, SHOPIFY_DEFAULT_SCOPES } from '../../../src/connectors/shopify/index.js';
 import { startShopifySandbox, type ShopifySandbox } from '../../../src/sandbox/shopify/index.js';
 import type { FootwearModel, MarketplaceDriver } from '../drivers.js';
@@ -15,6 +16,9 @@ const GRAPHQL_PATH = `/shops/${SHOP}/admin/api/${SHOPIFY_DEFAULT_API_VERSION}/gr
 const IMPORT_PAGE_SIZE = 10;
 /** Bucket size of the Plus plan (restore rate 1000 points per second), which covers a full import. */
 const PLUS_BUCKET_POINTS = 20_000;
+
+/** Body of a StockLevels request: the GraphQL document and the variant ids it reads. */
+const stockLevelsRequestSchema = z.object({ query: z.string().includes('query StockLevels'), variables: z.object({ ids: z.array(z.string()) }) });
 
 /** Shopify: OAuth with an HMAC-signed redirect, GraphQL Admin API, HMAC-signed webhooks. */
 export function createShopifyDriver(): MarketplaceDriver {
@@ -98,6 +102,28 @@ export function createShopifyDriver(): MarketplaceDriver {
     tamperWebhookBody: changeLastDigit,
 
     requestCount: () => requireSandbox().requests.length,
+
+    // The connector reads 100 variants per StockLevels query, the batch its stock write reads too.
+    stockReadBatchSize: 100,
+
+    stockReadRequestSizes: (since) =>
+      requireSandbox()
+        .requests.slice(since)
+        .flatMap((request) => {
+          const parsed = stockLevelsRequestSchema.safeParse(request.body);
+          return request.path === GRAPHQL_PATH && parsed.success ? [parsed.data.variables.ids.length] : [];
+        }),
+
+    unknownStockRefs: (listing): StockRef[] => [
+      { externalId: 'gid://shopify/Product/999999999', externalVariantId: 'gid://shopify/ProductVariant/999999999' },
+      { externalId: listing.externalId, externalVariantId: 'gid://shopify/ProductVariant/999999998' },
+    ],
+
+    injectMalformedStockRead(listing) {
+      const node = { id: listing.externalVariantId, product: { id: 'Product 1' }, inventoryItem: { id: 'gid://shopify/InventoryItem/1', inventoryLevel: null } };
+      requireSandbox().injectFault({ method: 'POST', path: GRAPHQL_PATH, status: 200, body: { data: { nodes: [node] } } });
+      return 'data.nodes[0].product.id';
+    },
 
     readStock: (sku) => {
       const available = requireSandbox().getAvailable(variantOf(sku));

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { MarketplaceConnector, RemoteListing, StockChange } from '../../../src/connectors/shared/index.js';
+import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../../src/connectors/shared/index.js';
 import { createTikTokConfig, createTikTokConnector } from '../../../src/connectors/tiktok/index.js';
 import { startTikTokSandbox, type SeededSeller, type TikTokSandbox } from '../../../src/sandbox/tiktok/index.js';
 import type { FootwearModel, MarketplaceDriver } from '../drivers.js';
@@ -119,6 +119,32 @@ export function createTikTokDriver(): MarketplaceDriver {
     tamperWebhookBody: changeLastDigit,
 
     requestCount: () => requireSandbox().requests.length,
+
+    // The sandbox serves no inventory search, so the connector reads one product per call.
+    stockReadBatchSize: 1,
+
+    stockReadRequestSizes: (since) =>
+      requireSandbox()
+        .requests.slice(since)
+        .filter((request) => request.method === 'GET' && /^\/product\/202309\/products\/\d+$/.test(request.path))
+        .map(() => 1),
+
+    unknownStockRefs: (listing): StockRef[] => [
+      { externalId: '999999999999999999', externalVariantId: '999999999999999999' },
+      { externalId: listing.externalId, externalVariantId: '999999999999999998' },
+    ],
+
+    injectMalformedStockRead(listing) {
+      const product = requireSandbox().getProduct(listing.externalId);
+      const broken = { ...product, skus: [{ ...product?.skus[0], inventory: 'many' }] };
+      requireSandbox().injectFault({
+        method: 'GET',
+        path: `/product/202309/products/${listing.externalId}`,
+        status: 200,
+        body: { code: 0, message: 'Success', request_id: '20260510120000ABCDEF0123456789ABCDEF', data: broken },
+      });
+      return 'data.skus[0].inventory';
+    },
 
     readStock(sku) {
       const { productId, skuId } = locate(sku);
