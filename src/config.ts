@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { SHEIN_API_BASE_URL } from './connectors/shein/config.js';
+import { SHOPIFY_DEFAULT_API_VERSION } from './connectors/shopify/config.js';
+import { TIKTOK_API_BASE_URL, TIKTOK_AUTH_BASE_URL } from './connectors/tiktok/config.js';
 
 /** Process roles: `api` serves HTTP and WebSocket, `worker` runs jobs, `all` does both. */
 export const ROLES = ['api', 'worker', 'all'] as const;
@@ -40,6 +43,20 @@ export const configSchema = z.object({
   MERCADOLIBRE_CLIENT_SECRET: z.string().min(1).optional(),
   MERCADOLIBRE_AUTH_URL: z.url().default('https://auth.mercadolibre.com.mx'),
   MERCADOLIBRE_API_URL: z.url().default('https://api.mercadolibre.com'),
+  SHOPIFY_CLIENT_ID: z.string().min(1).optional(),
+  SHOPIFY_CLIENT_SECRET: z.string().min(1).optional(),
+  SHOPIFY_API_VERSION: z
+    .string()
+    .regex(/^(\d{4}-(01|04|07|10)|unstable)$/, 'SHOPIFY_API_VERSION must be a Shopify release such as 2026-04 (YYYY-01, -04, -07 or -10)')
+    .default(SHOPIFY_DEFAULT_API_VERSION),
+  TIKTOK_APP_KEY: z.string().min(1).optional(),
+  TIKTOK_APP_SECRET: z.string().min(1).optional(),
+  TIKTOK_SERVICE_ID: z.string().min(1).optional(),
+  TIKTOK_AUTH_URL: z.url().default(TIKTOK_AUTH_BASE_URL),
+  TIKTOK_API_URL: z.url().default(TIKTOK_API_BASE_URL),
+  SHEIN_APP_ID: z.string().min(1).optional(),
+  SHEIN_APP_SECRET: z.string().min(1).optional(),
+  SHEIN_API_URL: z.url().default(SHEIN_API_BASE_URL),
   STOCK_PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0, 'STOCK_PUSH_DEBOUNCE_MS must be 0 or more').default(2000),
   JOB_CONCURRENCY: positiveInt('JOB_CONCURRENCY').default(4),
   JOB_POLL_INTERVAL_MS: positiveInt('JOB_POLL_INTERVAL_MS').default(1000),
@@ -76,5 +93,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET && !config.JWT_JWKS_URL) {
     throw new ConfigError('Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required when NODE_ENV=production.');
   }
+  const incomplete = incompleteCredentials(config);
+  if (incomplete.length > 0) throw new ConfigError(incomplete.join('\n'));
   return config;
+}
+
+/** Variables that together make one marketplace's app credentials. */
+export const MARKETPLACE_CREDENTIALS = {
+  MERCADOLIBRE: ['MERCADOLIBRE_CLIENT_ID', 'MERCADOLIBRE_CLIENT_SECRET'],
+  SHOPIFY: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET'],
+  TIKTOK: ['TIKTOK_APP_KEY', 'TIKTOK_APP_SECRET', 'TIKTOK_SERVICE_ID'],
+  SHEIN: ['SHEIN_APP_ID', 'SHEIN_APP_SECRET'],
+} as const satisfies Record<string, ReadonlyArray<keyof Config>>;
+
+/** Whether any marketplace credential is set; with none, `npm start` runs against the sandboxes. */
+export function hasMarketplaceCredentials(config: Config): boolean {
+  return Object.values(MARKETPLACE_CREDENTIALS).some((names) => names.some((name) => config[name] !== undefined));
+}
+
+/** A line for each marketplace whose credentials are only partly set: half a set connects nothing. */
+function incompleteCredentials(config: Config): string[] {
+  return Object.values(MARKETPLACE_CREDENTIALS).flatMap((names) => {
+    const missing = names.filter((name) => config[name] === undefined);
+    if (missing.length === 0 || missing.length === names.length) return [];
+    const set = names.filter((name) => config[name] !== undefined);
+    return [`Invalid configuration: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing while ${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set; set all of ${names.join(', ')} or none.`];
+  });
 }

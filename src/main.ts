@@ -7,19 +7,17 @@ import type { Logger } from 'pino';
 import { resolveDatabase } from './app/database.js';
 import { startRuntime, type Runtime } from './app/runtime.js';
 import { createDevelopmentToken } from './commands/dev-token.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, hasMarketplaceCredentials, loadConfig, type Config } from './config.js';
 import { freePort, type EmbeddedDatabase } from './database/embedded.js';
 import { DEMO_CATALOG } from './demo/catalog.js';
 import { runScenario, type DemoResult, type DemoSummary } from './demo/scenario.js';
-import { startSandboxes, type Sandboxes } from './demo/sandboxes.js';
+import { DEMO_MARKETPLACE_KEYS } from './demo/marketplaces.js';
+import { DEMO_SANDBOX_LIMITS, startSandboxes, type Sandboxes } from './demo/sandboxes.js';
 import { createLogger } from './logging.js';
 
 const COMMANDS = ['start', 'demo'] as const;
 type Command = (typeof COMMANDS)[number];
 
-
-/** Requests per second the demo sandbox allows before it responds with 429. */
-const DEMO_SANDBOX_RATE = 100;
 
 interface StartedParts {
   runtime: Runtime | null;
@@ -102,17 +100,24 @@ async function runDemoCommand(config: Config, logger: Logger, started: StartedPa
   }
   const tenantId = config.DATABASE_URL ? `demo-${randomBytes(4).toString('hex')}` : 'demo';
   const result = await startWithSandboxes(config, logger, started, { tenantId, persistent: false, orders: 3, stockReports: 10 });
-  if (result.stockMismatches > 0) throw new Error(`${result.stockMismatches} listings differ between EGDC and the sandbox after sync`);
+  const mismatches = Object.values(result.marketplaces).filter((outcome) => outcome.stockMismatches > 0);
+  if (mismatches.length > 0) {
+    throw new Error(`Listings differ between EGDC and the sandboxes after sync: ${mismatches.map((outcome) => `${outcome.name} ${outcome.stockMismatches}`).join(', ')}`);
+  }
+  const miscounted = Object.values(result.marketplaces).filter((outcome) => outcome.miscountedOrders > 0);
+  if (miscounted.length > 0) {
+    throw new Error(`Orders changed EGDC stock by more or less than the pairs sold: ${miscounted.map((outcome) => `${outcome.name} ${outcome.miscountedOrders}`).join(', ')}`);
+  }
   if (result.eventsReceived === 0) throw new Error('No sync event reached the graphql-ws subscriber');
   return result.summary;
 }
 
 /**
- * `npm start`: with no marketplace credentials (development), runs against the sandboxes and sets
- * up the demo tenant first; with credentials, only serves.
+ * `npm start`: with no marketplace credentials at all (development), runs against the sandboxes
+ * and sets up the demo tenant first; with credentials, only serves.
  */
 async function runStartCommand(config: Config, logger: Logger, started: StartedParts): Promise<void> {
-  const sandbox = config.SANDBOX === 'on' || (config.SANDBOX === undefined && !config.MERCADOLIBRE_CLIENT_ID && config.NODE_ENV !== 'production');
+  const sandbox = config.SANDBOX === 'on' || (config.SANDBOX === undefined && !hasMarketplaceCredentials(config) && config.NODE_ENV !== 'production');
   if (!sandbox) {
     const database = await resolveDatabase(config, logger);
     started.database = database.embedded;
@@ -121,50 +126,65 @@ async function runStartCommand(config: Config, logger: Logger, started: StartedP
     return;
   }
   if (config.ROLE !== 'all') throw new Error(`SANDBOX mode runs the api and worker roles together; set ROLE=all (got ${config.ROLE}) or SANDBOX=off.`);
-  await startWithSandboxes(config, logger, started, { tenantId: 'demo', persistent: true, sellerId: 300000001, orders: 1, stockReports: 3 });
+  const result = await startWithSandboxes(config, logger, started, { tenantId: 'demo', persistent: true, orders: 1, stockReports: 3 });
+  for (const outcome of Object.values(result.marketplaces)) {
+    if (outcome.stockMismatches > 0 || outcome.miscountedOrders > 0) {
+      logger.warn({ marketplace: outcome.name, stockMismatches: outcome.stockMismatches, miscountedOrders: outcome.miscountedOrders }, 'the sandbox and EGDC disagree after the setup; the service keeps running');
+    }
+  }
 }
 
 async function startWithSandboxes(
   config: Config,
   logger: Logger,
   started: StartedParts,
-  options: { tenantId: string; persistent: boolean; sellerId?: number; orders: number; stockReports: number },
+  options: { tenantId: string; persistent: boolean; orders: number; stockReports: number },
 ): Promise<DemoResult> {
   const database = await resolveDatabase(config, logger, { persistent: options.persistent });
   started.database = database.embedded;
   const port = config.PORT === 0 || !options.persistent ? await freePort() : config.PORT;
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
-  started.sandboxes = await startSandboxes({ publicUrl, logger, mercadolibreRatePerSecond: DEMO_SANDBOX_RATE });
+  started.sandboxes = await startSandboxes({ publicUrl, logger, ...DEMO_SANDBOX_LIMITS });
   started.runtime = await startRuntime({ config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: started.sandboxes.endpoints });
   const http = started.runtime.http!;
   const token = await createDevelopmentToken({ secret: started.runtime.jwtSecret!, tenantId: options.tenantId, userId: 'demo-user', ttl: '8h' });
   const result = await runScenario({
     runtime: started.runtime,
-    sandbox: started.sandboxes.mercadolibre,
+    sandboxes: started.sandboxes,
     logger: logger.child({ module: 'demo' }),
     tenantId: options.tenantId,
     catalogFile: DEMO_CATALOG,
     graphqlUrl: http.graphqlUrl,
     wsUrl: http.wsUrl,
     token,
-    sellerId: options.sellerId,
     orders: options.orders,
     stockReports: options.stockReports,
   });
-  const ml = result.summary.marketplaces.mercadolibre;
-  process.stdout.write([
-    '',
-    `EGDC integrations is running (tenant "${options.tenantId}").`,
-    `  GraphQL (HTTP and graphql-ws): ${http.graphqlUrl}`,
-    `  MercadoLibre sandbox:          ${started.sandboxes.mercadolibre.url}`,
-    `  Development token (8 h):       ${token}`,
-    `What it did: imported ${result.catalogRows} catalog rows (${result.catalogProblems} with problems),`,
-    `  connected the MercadoLibre sandbox seller through the authorization redirect,`,
-    `  imported ${ml.listingsImported} listings, pushed ${ml.stockUpdatesPushed} stock updates,`,
-    `  applied ${ml.ordersApplied} orders, published ${result.summary.eventsPublished} events (${result.eventsReceived} received over graphql-ws).`,
-    '',
-  ].join('\n'));
+  process.stdout.write(describeRun(options.tenantId, http.graphqlUrl, token, result));
   return result;
+}
+
+/** Formats what `npm start` and `npm run demo` print after the scenario: URLs, the token, and one line per marketplace. */
+function describeRun(tenantId: string, graphqlUrl: string, token: string, result: DemoResult): string {
+  const outcomes = DEMO_MARKETPLACE_KEYS.map((key) => ({ ...result.marketplaces[key], ...result.summary.marketplaces[key] }));
+  const width = Math.max('Development token (8 h):'.length, 'GraphQL (HTTP and graphql-ws):'.length, ...outcomes.map((outcome) => `${outcome.name} sandbox:`.length));
+  return [
+    '',
+    `EGDC integrations is running (tenant "${tenantId}").`,
+    `  ${'GraphQL (HTTP and graphql-ws):'.padEnd(width)} ${graphqlUrl}`,
+    ...outcomes.map((outcome) => `  ${`${outcome.name} sandbox:`.padEnd(width)} ${outcome.sandboxUrl}`),
+    `  ${'Development token (8 h):'.padEnd(width)} ${token}`,
+    `What it did: imported ${result.catalogRows} catalog rows (${result.catalogProblems} with problems), then on each marketplace`,
+    '  connected the sandbox account through the authorization redirect and synced it:',
+    ...outcomes.map((outcome) =>
+      `  ${`${outcome.name}:`.padEnd(14)} listed ${count(outcome.listed, 'SKU')}, imported ${count(outcome.listingsImported, 'listing')}, pushed ${count(outcome.stockUpdatesPushed, 'stock update')}, applied ${count(outcome.ordersApplied, 'order')}`),
+    `  Published ${result.summary.eventsPublished} events (${result.eventsReceived} received over graphql-ws).`,
+    '',
+  ].join('\n');
+}
+
+function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? '' : 's'}`;
 }
 
 const exitCode = await main();

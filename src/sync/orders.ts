@@ -36,6 +36,7 @@ export async function applyOrder(em: EntityManager, connection: MarketplaceConne
       if ((await tx.count(InventoryAdjustment, { marketplace: connection.marketplace, externalOrderId: key })) > 0) return;
 
       const quantities = await unitsBySku(tx, connection, order, outcome);
+      const counted = cancelled ? new Set<string>() : await skusReportedSince(tx, connection, [...quantities.keys()], order.createdAt);
       const products = await tx.find(Product, { sku: { $in: [...quantities.keys()] } });
       const unknownSkus = [...quantities.keys()].filter((sku) => !products.some((product) => product.sku === sku));
       if (unknownSkus.length > 0) {
@@ -44,14 +45,16 @@ export async function applyOrder(em: EntityManager, connection: MarketplaceConne
       }
       for (const product of products) {
         const units = quantities.get(product.sku)!.units;
-        const delta = cancelled ? units : -units;
+        let delta = cancelled ? units : -units;
+        // A level report already took the units; the adjustment is still recorded, so the order counts once.
+        if (counted.has(product.sku)) delta = 0;
         const stockAfter = Math.max(0, product.stock + delta);
         if (product.stock + delta < 0) logger.warn({ tenantId: connection.tenantId, sku: product.sku, orderId: order.externalId }, 'order sold more units than EGDC had; stock set to 0');
         setProductStock(product, stockAfter);
         tx.create(InventoryAdjustment, { tenantId: connection.tenantId, connection, marketplace: connection.marketplace, externalOrderId: key, sku: product.sku, delta, stockAfter });
         outcome.adjustments.push({ sku: product.sku, delta, stockAfter });
       }
-      await markOriginListings(tx, connection, order, cancelled);
+      await markOriginListings(tx, connection, order, cancelled, counted);
       outcome.connectionIds = await propagateLocalStock(tx, products.map((product) => product.sku));
       await tx.flush();
       outcome.applied = outcome.adjustments.length > 0;
@@ -80,12 +83,30 @@ async function unitsBySku(em: EntityManager, connection: MarketplaceConnection, 
   return quantities;
 }
 
-/** Lowers the sold listing's marketplace level as the marketplace did, so no push repeats the sale. */
-async function markOriginListings(em: EntityManager, connection: MarketplaceConnection, order: RemoteOrder, cancelled: boolean): Promise<void> {
+/**
+ * SKUs whose EGDC level this connection's marketplace reported (a `listing-edit` adjustment) at or
+ * after `since`. Such a report read the marketplace's level after the sale, which already lacks the
+ * sold units. Shopify sends inventory_levels/update together with orders/create, in no set order,
+ * so this happens whenever the level update is processed first.
+ * NOTE: compares the marketplace's order time with this service's clock. A clock skew, or a level
+ * read just before the sale and stored just after it, makes the sale count zero times. A later level
+ * report corrects EGDC, but only on marketplaces that send one after each sale (Shopify).
+ */
+async function skusReportedSince(em: EntityManager, connection: MarketplaceConnection, skus: string[], since: Date): Promise<Set<string>> {
+  if (skus.length === 0) return new Set();
+  const reports = await em.find(InventoryAdjustment, { connection, sku: { $in: skus }, externalOrderId: { $like: 'listing-edit:%' }, createdAt: { $gte: since } });
+  return new Set(reports.map((report) => report.sku));
+}
+
+/**
+ * Lowers the sold listing's marketplace level as the marketplace did, so no push repeats the sale.
+ * Listings of `counted` SKUs are left alone: the level the marketplace reported already lacks the sale.
+ */
+async function markOriginListings(em: EntityManager, connection: MarketplaceConnection, order: RemoteOrder, cancelled: boolean, counted: Set<string>): Promise<void> {
   const listings = await em.find(Listing, { connection, externalId: { $in: order.lines.map((line) => line.externalId) } });
   for (const line of order.lines) {
     const listing = listings.find((candidate) => candidate.externalId === line.externalId && candidate.externalVariantId === (line.externalVariantId ?? ''));
-    if (!listing || listing.remoteStock === null) continue;
+    if (!listing || listing.remoteStock === null || counted.has(listing.sku ?? '')) continue;
     listing.remoteStock = Math.max(0, listing.remoteStock + (cancelled ? line.quantity : -line.quantity));
     listing.remoteChangedAt = new Date();
   }

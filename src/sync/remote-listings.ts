@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RemoteListing } from '../connectors/shared/types.js';
 import { InventoryAdjustment, Listing, ListingPushState, type MarketplaceConnection, Product, SyncConflict, SyncConflictStatus, type SyncRun } from '../entities/index.js';
@@ -123,12 +124,25 @@ function reportRemoteLevel(em: EntityManager, connection: MarketplaceConnection,
       tenantId: connection.tenantId,
       connection,
       marketplace: connection.marketplace,
-      externalOrderId: `listing-edit:${listing.externalId}:${listing.externalVariantId}:${listing.remoteChangedAt?.toISOString() ?? Date.now()}`,
+      externalOrderId: remoteEditKey(listing),
       sku: product.sku,
       delta,
       stockAfter: value,
     });
   }
+}
+
+/** Length of `inventory_adjustment.external_order_id`. */
+const ADJUSTMENT_KEY_MAX_LENGTH = 64;
+
+/**
+ * Key of the adjustment a remote stock edit makes, one per listing and change time. Shopify's and
+ * TikTok's ids make the readable key longer than the column, so such a key is replaced by a digest.
+ */
+function remoteEditKey(listing: Listing): string {
+  const key = `listing-edit:${listing.externalId}:${listing.externalVariantId}:${listing.remoteChangedAt?.toISOString() ?? Date.now()}`;
+  if (key.length <= ADJUSTMENT_KEY_MAX_LENGTH) return key;
+  return `listing-edit:${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 /** Opens a stock conflict for the listing, or refreshes the values of the one already open. */
