@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { Order, SandboxAppConfig, SkuRecord, SpuRecord } from './types.js';
 
@@ -46,7 +47,9 @@ export class SandboxStore {
 
   private nextSupplierId = 10_001_001;
   private nextSpuSequence = 1;
-  private nextOrderSequence = 1;
+  // Order ids stay unique across sandbox restarts, as real ones are: a service that keeps its
+  // database between runs must not mistake a new order for one it already applied.
+  private nextOrderSequence = randomInt(1, 900_000);
   private nextGoodsId = 900_000_001;
 
   addApp(config: SandboxAppConfig): AppRecord {

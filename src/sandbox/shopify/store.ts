@@ -99,7 +99,9 @@ export class SandboxStore {
   private nextProductId = 7_000_000_000_001;
   private nextVariantId = 42_000_000_000_001;
   private nextInventoryItemId = 41_000_000_000_001;
-  private nextOrderId = 5_500_000_000_001;
+  // Order ids stay unique across sandbox restarts, as real ones are: a service that keeps its
+  // database between runs must not mistake a new order for one it already applied.
+  private nextOrderId = 5_500_000_000_000 + (Date.now() % 100_000_000_000) * 10;
   private nextLineItemId = 13_000_000_000_001;
 
   newShopId(): number {

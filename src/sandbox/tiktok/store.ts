@@ -78,7 +78,9 @@ export class SandboxStore {
   readonly productIds = new IdSequence(1_729_000_000_000_000_001n);
   readonly skuIds = new IdSequence(1_729_100_000_000_000_001n);
   readonly attributeValueIds = new IdSequence(7_000_000_000_000_000_001n);
-  readonly orderIds = new IdSequence(576_000_000_000_000_001n);
+  // Order ids stay unique across sandbox restarts, as real ones are: a service that keeps its
+  // database between runs must not mistake a new order for one it already applied.
+  readonly orderIds = new IdSequence(576_000_000_000_000_001n + BigInt(Date.now()) * 1000n);
   readonly lineItemIds = new IdSequence(576_100_000_000_000_001n);
   readonly notificationIds = new IdSequence(7_300_000_000_000_000_001n);
 
