@@ -106,3 +106,46 @@ describe('OAuth callback route', () => {
     expect(connection?.accountName).toBe('OAUTH_ROUTE_TEST');
   });
 });
+
+describe('Shopify authorization input', () => {
+  let database: TestDatabase;
+  let api: TestApi;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = await startTestApi(database);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await database?.close();
+  });
+
+  const start = (shopDomain: string) =>
+    api.services.connections.startAuthorization({ tenantId: 'tenant-shop', userId: 'merchant', marketplace: Marketplace.SHOPIFY, shopDomain });
+
+  it('rejects a shop domain that is not myshopify.com before storing anything', async () => {
+    for (const shopDomain of ['evil.example.com', 'shop.myshopify.com/admin', 'shop.myshopify.com:8443', '127.0.0.1', 'https://shop.myshopify.com']) {
+      await expect(start(shopDomain), shopDomain).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+    expect(await crossTenantEntityManager(database.orm).count(OAuthState, { tenantId: 'tenant-shop' }, { filters: false })).toBe(0);
+  });
+
+  it('rejects a callback with a bad signature and keeps the state unused', async () => {
+    const started = await start('zapateria-demo.myshopify.com');
+    const state = new URL(started.authorizationUrl).searchParams.get('state')!;
+    const url = new URL(`${api.url}/oauth/shopify/callback`);
+    const query = { code: 'forged-code', shop: 'zapateria-demo.myshopify.com', state, timestamp: String(Math.floor(Date.now() / 1000)), hmac: '0'.repeat(64) };
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+
+    const spanish = await fetch(url);
+    expect(spanish.status).toBe(400);
+    expect(await spanish.text()).toContain('no trae una firma válida');
+    const english = await fetch(url, { headers: { 'accept-language': 'en' } });
+    expect(await english.text()).toContain('has no valid signature');
+
+    const row = await crossTenantEntityManager(database.orm).findOne(OAuthState, { tenantId: 'tenant-shop', shopDomain: 'zapateria-demo.myshopify.com' }, { filters: false });
+    expect(row?.usedAt).toBeNull();
+    expect(await crossTenantEntityManager(database.orm).count(MarketplaceConnection, { tenantId: 'tenant-shop' }, { filters: false })).toBe(0);
+  });
+});
