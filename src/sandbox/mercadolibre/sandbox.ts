@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import * as catalog from './catalog.js';
 import { notifyAuthorizedApps, type SandboxContext } from './context.js';
 import { CredentialStore } from './credentials.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector } from '../shared/faults.js';
 import { Notifier } from './notifications.js';
 import { checkAuthorizationRequest } from './oauth.js';
 import { createOrder } from './orders.js';

@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { bearerToken } from './api-auth.js';
 import { stringField, type SandboxContext } from './context.js';
 import { errorNameFor, mlError, RATE_LIMITED_BODY } from './errors.js';
-import type { FaultInjector } from './faults.js';
+import type { FaultInjector } from '../shared/faults.js';
 import { registerItemSearchRoute } from './items-search.js';
 import { registerItemRoutes } from './items.js';
 import { registerTokenRoute } from './oauth-token.js';

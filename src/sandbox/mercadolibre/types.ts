@@ -1,3 +1,4 @@
+import type { FaultRule } from '../shared/faults.js';
 import type { Logger } from 'pino';
 
 /** An application registered in the sandbox, as in MercadoLibre's "Mis aplicaciones" manager. */
@@ -78,18 +79,7 @@ export interface RecordedRequest {
   appClientId?: string;
 }
 
-export interface FaultRule {
-  method?: string;
-  /** A string matches the path exactly (query excluded); a RegExp is tested against the path. */
-  path?: string | RegExp;
-  /** Response status; when omitted the request continues after latencyMs. */
-  status?: number;
-  body?: unknown;
-  latencyMs?: number;
-  /** How many requests the rule applies to; default 1, Infinity allowed. */
-  times?: number;
-  headers?: Record<string, string>;
-}
+export type { FaultRule };
 
 export interface ItemAttribute {
   id: string;

@@ -4,7 +4,7 @@ import * as catalog from './catalog.js';
 import type { SandboxContext } from './context.js';
 import { CredentialStore } from './credentials.js';
 import { AUDIT_STATES, type SheinEvent } from './events.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector } from '../shared/faults.js';
 import { createOrder } from './orders.js';
 import { SpacingLimiter } from './rate-limit.js';
 import { RequestRecorder } from './recorder.js';

@@ -7,7 +7,7 @@ import { registerAuthTokenRoute } from './auth-token.js';
 import type { SandboxContext } from './context.js';
 import { registerEmpowerRoutes } from './empower.js';
 import { errorBody, faultBody, sendError } from './errors.js';
-import type { FaultInjector } from './faults.js';
+import type { FaultInjector } from '../shared/faults.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
 import type { SpacingLimiter } from './rate-limit.js';

@@ -1,3 +1,4 @@
+import type { FaultRule } from '../shared/faults.js';
 import type { Logger } from 'pino';
 import type { SheinEvent } from './events.js';
 
@@ -156,19 +157,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-export interface FaultRule {
-  method?: string;
-  /** A string matches the path exactly (query excluded); a RegExp is tested against the path. */
-  path?: string | RegExp;
-  /** Response status; when omitted the request continues after latencyMs. */
-  status?: number;
-  /** Response body; defaults to SHEIN's error shape for the status. */
-  body?: unknown;
-  latencyMs?: number;
-  /** How many requests the rule applies to; default 1, Infinity allowed. */
-  times?: number;
-  headers?: Record<string, string>;
-}
+export type { FaultRule };
 
 /** One callback attempt: the receiver's status, or 'error' for a network failure or timeout. */
 export interface WebhookAttempt {

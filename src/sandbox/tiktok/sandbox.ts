@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import * as catalog from './catalog.js';
 import { notifyShop, WEBHOOK_TYPES, type SandboxContext } from './context.js';
 import { CredentialStore } from './credentials.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector } from '../shared/faults.js';
 import { createOrder } from './orders.js';
 import { RateLimiter } from './rate-limit.js';
 import { RequestRecorder } from './recorder.js';

@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SandboxContext } from './context.js';
 import { CODES, tiktokError } from './errors.js';
-import type { FaultInjector } from './faults.js';
+import type { FaultInjector } from '../shared/faults.js';
 import { registerInventoryRoute } from './inventory.js';
 import { registerAuthorizationRoutes } from './oauth.js';
 import { registerOrderRoutes } from './orders.js';

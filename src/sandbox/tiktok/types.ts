@@ -1,3 +1,4 @@
+import type { FaultRule } from '../shared/faults.js';
 import type { Logger } from 'pino';
 
 /** Access scopes the sandbox checks, one per group of APIs. */
@@ -203,19 +204,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-export interface FaultRule {
-  method?: string;
-  /** A string matches the path exactly (query excluded); a RegExp is tested against the path. */
-  path?: string | RegExp;
-  /** Response status; when omitted the request continues after latencyMs. */
-  status?: number;
-  /** Response body; a TikTok error body for the status when omitted. */
-  body?: unknown;
-  latencyMs?: number;
-  /** How many requests the rule applies to; default 1, Infinity allowed. */
-  times?: number;
-  headers?: Record<string, string>;
-}
+export type { FaultRule };
 
 export interface TikTokSandbox {
   /** Base URL of the authorization page, the token host and the API host. */

@@ -1,4 +1,21 @@
-import type { FaultRule } from './types.js';
+/**
+ * Fault injection shared by the marketplace sandboxes: a test queues rules, and the server applies
+ * the first matching rule to each request before its normal handling.
+ */
+
+/** A fault to inject: latency, a status and body, or both, for matching requests. */
+export interface FaultRule {
+  method?: string;
+  /** A string matches the path exactly (query excluded); a RegExp is tested against the path. */
+  path?: string | RegExp;
+  /** Response status; when omitted the request continues after latencyMs. */
+  status?: number;
+  body?: unknown;
+  latencyMs?: number;
+  /** How many requests the rule applies to; default 1, Infinity allowed. */
+  times?: number;
+  headers?: Record<string, string>;
+}
 
 interface ActiveFault {
   rule: FaultRule;
