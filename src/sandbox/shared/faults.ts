@@ -10,6 +10,7 @@ export interface FaultRule {
   path?: string | RegExp;
   /** Response status; when omitted the request continues after latencyMs. */
   status?: number;
+  /** Response body; a JSON value, or a string sent as is. */
   body?: unknown;
   latencyMs?: number;
   /** How many requests the rule applies to; default 1, Infinity allowed. */

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { seedShop } from './catalog.js';
 import { emitWebhook, type SandboxContext } from './context.js';
 import { CredentialStore } from './credentials.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector } from '../shared/faults.js';
 import { BulkOperations } from './graphql/bulk.js';
 import { runDocument } from './graphql/endpoint.js';
 import { IdempotencyStore } from './graphql/idempotency.js';

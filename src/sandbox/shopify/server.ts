@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SandboxContext } from './context.js';
 import { NOT_FOUND_BODY } from './errors.js';
-import type { FaultInjector } from './faults.js';
+import type { FaultInjector } from '../shared/faults.js';
 import { registerGraphqlRoute } from './graphql/endpoint.js';
 import { registerAuthorizeRoutes } from './oauth.js';
 import { registerTokenRoute } from './oauth-token.js';

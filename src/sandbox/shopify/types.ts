@@ -1,3 +1,4 @@
+import type { FaultRule } from '../shared/faults.js';
 import type { Logger } from 'pino';
 
 /** Webhook topics the sandbox sends. */
@@ -121,19 +122,7 @@ export interface RecordedRequest {
   appClientId?: string;
 }
 
-export interface FaultRule {
-  method?: string;
-  /** A string matches the path exactly (query excluded); a RegExp is tested against the path. */
-  path?: string | RegExp;
-  /** Response status; when omitted the request continues after latencyMs. */
-  status?: number;
-  /** Response body; a JSON value, or a string sent as is. */
-  body?: unknown;
-  latencyMs?: number;
-  /** How many requests the rule applies to; default 1, Infinity allowed. */
-  times?: number;
-  headers?: Record<string, string>;
-}
+export type { FaultRule };
 
 /** One change of an inventory quantity, as the sandbox applied it. */
 export interface InventoryChangeRecord {
