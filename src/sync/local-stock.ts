@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { TENANT_FILTER } from '../database/orm.js';
 import { Listing, ListingPushState, Product, SyncConflict, SyncConflictStatus } from '../entities/index.js';
+import { lockTenantStock } from './locks.js';
 
 /**
  * Copies EGDC's stock level of each SKU to every listing of that SKU, on every connection, and
@@ -41,23 +43,27 @@ export async function propagateLocalStock(em: EntityManager, skus: string[]): Pr
  * Unknown SKUs are returned, not created: EGDC creates products through the catalog import.
  */
 export async function reportLocalStock(em: EntityManager, levels: Array<{ sku: string; stock: number }>): Promise<{ changed: number; unknownSkus: string[]; connectionIds: Set<string> }> {
-  const products = await em.find(Product, { sku: { $in: levels.map((level) => level.sku) } });
-  const bySku = new Map(products.map((product) => [product.sku, product]));
-  const unknownSkus: string[] = [];
-  const changedSkus: string[] = [];
-  for (const level of levels) {
-    const product = bySku.get(level.sku);
-    if (!product) {
-      unknownSkus.push(level.sku);
-      continue;
+  const { tenantId } = em.getFilterParams<{ tenantId: string }>(TENANT_FILTER);
+  return em.transactional(async (tx) => {
+    await lockTenantStock(tx, tenantId);
+    const products = await tx.find(Product, { sku: { $in: levels.map((level) => level.sku) } });
+    const bySku = new Map(products.map((product) => [product.sku, product]));
+    const unknownSkus: string[] = [];
+    const changedSkus: string[] = [];
+    for (const level of levels) {
+      const product = bySku.get(level.sku);
+      if (!product) {
+        unknownSkus.push(level.sku);
+        continue;
+      }
+      if (product.stock === level.stock) continue;
+      setProductStock(product, level.stock);
+      changedSkus.push(level.sku);
     }
-    if (product.stock === level.stock) continue;
-    setProductStock(product, level.stock);
-    changedSkus.push(level.sku);
-  }
-  const connectionIds = await propagateLocalStock(em, changedSkus);
-  await em.flush();
-  return { changed: changedSkus.length, unknownSkus, connectionIds };
+    const connectionIds = await propagateLocalStock(tx, changedSkus);
+    await tx.flush();
+    return { changed: changedSkus.length, unknownSkus, connectionIds };
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import type { Logger } from 'pino';
 import type { RemoteOrder } from '../connectors/shared/types.js';
 import { InventoryAdjustment, Listing, type MarketplaceConnection, Product } from '../entities/index.js';
+import { lockTenantStock } from './locks.js';
 import { propagateLocalStock, setProductStock } from './local-stock.js';
 
 export interface OrderOutcome {
@@ -29,7 +30,7 @@ export async function applyOrder(em: EntityManager, connection: MarketplaceConne
       // Serializes order application per tenant, on the transaction's connection so the lock holds
       // until commit: redeliveries of one order see each other's adjustment, and orders for the same
       // SKU read the stock the previous one wrote instead of overwriting it.
-      await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`orders:${connection.tenantId}`]);
+      await lockTenantStock(tx, connection.tenantId);
       const saleKey = order.externalId;
       const key = cancelled ? `${order.externalId}:cancelled` : saleKey;
       if (cancelled && (await tx.count(InventoryAdjustment, { marketplace: connection.marketplace, externalOrderId: saleKey })) === 0) return;

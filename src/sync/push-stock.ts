@@ -3,6 +3,7 @@ import { tenantEntityManager } from '../database/orm.js';
 import { Listing, ListingPushState, MarketplaceConnection, SyncRun, SyncRunKind } from '../entities/index.js';
 import type { StockChange, StockWriteResult } from '../connectors/shared/types.js';
 import { sessionFor, type SyncDependencies } from './context.js';
+import { lockTenantStock } from './locks.js';
 import { beginRun, finishRun } from './runs.js';
 
 /** Listings written per connector call batch; connectors split further to the marketplace's own limit. */
@@ -82,41 +83,43 @@ async function recordPushResult(
   sent: Map<string, { listing: Listing; quantity: number }>,
   result: StockWriteResult,
 ): Promise<void> {
-  // A fresh read shows local changes that arrived during the write.
-  const em = tenantEntityManager(deps.orm, tenantId);
-  const ids = [...sent.values()].map((entry) => entry.listing.id);
-  const current = new Map((await em.find(Listing, { id: { $in: ids } })).map((listing) => [listing.id, listing]));
-  const now = new Date();
-  for (const change of result.applied) {
-    const entry = sent.get(changeKey(change.externalId, change.externalVariantId ?? ''));
-    const listing = entry && current.get(entry.listing.id);
-    if (!entry || !listing) continue;
-    listing.remoteStock = entry.quantity;
-    listing.baseStock = entry.quantity;
-    listing.remoteChangedAt = now;
-    listing.lastError = null;
-    listing.lastSyncRun = em.getReference(SyncRun, run.id);
-    listing.pushState = listing.localStock === entry.quantity ? ListingPushState.SYNCED : ListingPushState.PENDING_PUSH;
-    run.writtenCount += 1;
-  }
-  for (const failure of result.failed) {
-    const entry = sent.get(changeKey(failure.change.externalId, failure.change.externalVariantId ?? ''));
-    const listing = entry && current.get(entry.listing.id);
-    if (!listing) continue;
-    listing.lastError = failure.error.message;
-    listing.pushState = failure.error.retryable ? ListingPushState.PENDING_PUSH : ListingPushState.FAILED;
-    run.errorCount += 1;
-    // Rejections are logged one by one because each needs attention; retryable failures are summed.
-    if (!failure.error.retryable) {
-      deps.logger.warn({ tenantId, listingId: listing.id, kind: failure.error.kind, code: failure.error.code, marketplaceMessage: failure.error.marketplaceMessage }, 'stock write rejected for a listing');
+  // A fresh read, under the tenant's stock lock, shows local changes that arrived during the write.
+  await tenantEntityManager(deps.orm, tenantId).transactional(async (em) => {
+    await lockTenantStock(em, tenantId);
+    const ids = [...sent.values()].map((entry) => entry.listing.id);
+    const current = new Map((await em.find(Listing, { id: { $in: ids } })).map((listing) => [listing.id, listing]));
+    const now = new Date();
+    for (const change of result.applied) {
+      const entry = sent.get(changeKey(change.externalId, change.externalVariantId ?? ''));
+      const listing = entry && current.get(entry.listing.id);
+      if (!entry || !listing) continue;
+      listing.remoteStock = entry.quantity;
+      listing.baseStock = entry.quantity;
+      listing.remoteChangedAt = now;
+      listing.lastError = null;
+      listing.lastSyncRun = em.getReference(SyncRun, run.id);
+      listing.pushState = listing.localStock === entry.quantity ? ListingPushState.SYNCED : ListingPushState.PENDING_PUSH;
+      run.writtenCount += 1;
     }
-  }
-  const retryable = result.failed.filter((failure) => failure.error.retryable);
-  if (retryable.length > 0) {
-    const first = retryable[0]!.error;
-    deps.logger.warn({ tenantId, syncRunId: run.id, listings: retryable.length, kind: first.kind, code: first.code, status: first.status }, 'stock writes failed and will be retried');
-  }
-  await em.flush();
+    for (const failure of result.failed) {
+      const entry = sent.get(changeKey(failure.change.externalId, failure.change.externalVariantId ?? ''));
+      const listing = entry && current.get(entry.listing.id);
+      if (!listing) continue;
+      listing.lastError = failure.error.message;
+      listing.pushState = failure.error.retryable ? ListingPushState.PENDING_PUSH : ListingPushState.FAILED;
+      run.errorCount += 1;
+      // Rejections are logged one by one because each needs attention; retryable failures are summed.
+      if (!failure.error.retryable) {
+        deps.logger.warn({ tenantId, listingId: listing.id, kind: failure.error.kind, code: failure.error.code, marketplaceMessage: failure.error.marketplaceMessage }, 'stock write rejected for a listing');
+      }
+    }
+    const retryable = result.failed.filter((failure) => failure.error.retryable);
+    if (retryable.length > 0) {
+      const first = retryable[0]!.error;
+      deps.logger.warn({ tenantId, syncRunId: run.id, listings: retryable.length, kind: first.kind, code: first.code, status: first.status }, 'stock writes failed and will be retried');
+    }
+    await em.flush();
+  });
 }
 
 function changeKey(externalId: string, externalVariantId: string): string {

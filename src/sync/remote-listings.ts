@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RemoteListing } from '../connectors/shared/types.js';
 import { InventoryAdjustment, Listing, ListingPushState, type MarketplaceConnection, Product, SyncConflict, SyncConflictStatus, type SyncRun } from '../entities/index.js';
+import { lockTenantStock } from './locks.js';
 import { propagateLocalStock, setProductStock } from './local-stock.js';
 import { conflictPolicyOf, mergeStock, type ConflictPolicy, type StockMergeDecision } from './stock-merge.js';
 
@@ -18,11 +19,13 @@ export interface RemoteListingsOutcome {
 
 /**
  * Stores what the marketplace reports for a connection's listings and merges each listing's stock
- * three ways against the last agreed level. Flushes `em`; the caller owns the transaction.
+ * three ways against the last agreed level. Flushes `em`; the caller owns the transaction, which
+ * also holds the tenant's stock lock from here on.
  */
 export async function applyRemoteListings(em: EntityManager, connection: MarketplaceConnection, remote: RemoteListing[], run: SyncRun | null): Promise<RemoteListingsOutcome> {
   const outcome: RemoteListingsOutcome = { created: 0, updated: 0, toPush: 0, reported: 0, conflicts: 0, unlinked: 0, connectionIds: new Set() };
   if (remote.length === 0) return outcome;
+  await lockTenantStock(em, connection.tenantId);
 
   const existing = await em.find(Listing, { connection, externalId: { $in: [...new Set(remote.map((item) => item.externalId))] } });
   const byKey = new Map(existing.map((listing) => [listingKey(listing.externalId, listing.externalVariantId), listing]));
