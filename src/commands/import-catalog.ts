@@ -9,13 +9,9 @@ import { readCatalog, storeCatalogRows, type CatalogImportReport } from '../cata
 import { CatalogFileError, type CatalogFileProblem } from '../catalog/problems.js';
 import type { ValidatedCatalog } from '../catalog/validate.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded.js';
-import { openDatabase, tenantEntityManager, type MikroORM } from '../database/orm.js';
+import { tenantEntityManager, type MikroORM } from '../database/orm.js';
 import { createLogger } from '../logging.js';
-
-export interface OutputStream {
-  write(text: string): unknown;
-}
+import { errorText, openCommandDatabase, type OutputStream } from './command-database.js';
 
 export interface ImportCatalogCommandOptions {
   /** Database to write to. Without it the command opens one from the configuration. */
@@ -97,7 +93,7 @@ export async function runImportCatalog(argv: readonly string[], options: ImportC
   // Merchants read this output, so logs go to stderr at `warn` unless LOG_LEVEL is set.
   const logger = options.logger ?? createLogger(env.LOG_LEVEL === undefined ? 'warn' : config.LOG_LEVEL, pino.destination(2));
 
-  const database = options.orm ? { orm: options.orm, close: async () => {} } : await connect(config, logger, stderr);
+  const database = options.orm ? { orm: options.orm, close: async () => {} } : await openCommandDatabase(config, logger, stderr);
   if (!database) return EXIT_FAILED;
   try {
     const counts = await storeCatalogRows(tenantEntityManager(database.orm, tenantId), tenantId, catalog.rows);
@@ -146,45 +142,6 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
   return { file: positionals[0]!, tenantId, locale, json: values.json };
 }
 
-/** Opens DATABASE_URL, or the embedded PostgreSQL when it is not set. Returns null after printing why it failed. */
-async function connect(config: Config, logger: Logger, stderr: OutputStream): Promise<{ orm: MikroORM; close(): Promise<void> } | null> {
-  let embedded: EmbeddedDatabase | undefined;
-  let url = config.DATABASE_URL;
-  if (!url) {
-    const dataDir = path.join(config.DATA_DIR, 'postgres');
-    try {
-      embedded = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_POSTGRES_PORT, logger });
-    } catch (error) {
-      stderr.write(
-        `Could not start the embedded PostgreSQL in ${dataDir}: ${errorText(error)}. ` +
-          'Set DATABASE_URL to use another server, or stop the PostgreSQL that still uses that folder.\n',
-      );
-      return null;
-    }
-    url = embedded.url;
-    // Ctrl-C must not leave the embedded server running.
-    const started = embedded;
-    const stopOnSignal = () => void started.stop().finally(() => process.exit(130));
-    process.once('SIGINT', stopOnSignal);
-    process.once('SIGTERM', stopOnSignal);
-  }
-
-  try {
-    const orm = await openDatabase(url, logger);
-    return {
-      orm,
-      async close() {
-        await orm.close(true);
-        await embedded?.stop();
-      },
-    };
-  } catch (error) {
-    await embedded?.stop();
-    stderr.write(`Could not open the database: ${errorText(error)}. Check DATABASE_URL and that the server is running.\n`);
-    return null;
-  }
-}
-
 function printReport(report: CatalogImportReport, locale: CatalogLocale, json: boolean, stdout: OutputStream): void {
   if (json) {
     const problems = report.problems.map((problem) => ({ ...problem, message: describeProblem(problem, locale) }));
@@ -193,10 +150,6 @@ function printReport(report: CatalogImportReport, locale: CatalogLocale, json: b
   }
   const lines = [describeSummary(report, locale), ...report.problems.map((problem) => describeProblem(problem, locale))];
   stdout.write(`${lines.join('\n')}\n`);
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 const invokedPath = process.argv[1];
