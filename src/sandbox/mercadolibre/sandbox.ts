@@ -8,7 +8,7 @@ import { Notifier } from './notifications.js';
 import { checkAuthorizationRequest } from './oauth.js';
 import { createOrder } from './orders.js';
 import { RateLimiter } from './rate-limit.js';
-import { RequestRecorder } from './recorder.js';
+import { RequestRecorder } from '../shared/recorder.js';
 import { ScrollRegistry } from './scroll.js';
 import { buildSandboxServer } from './server.js';
 import { SandboxStore } from './store.js';

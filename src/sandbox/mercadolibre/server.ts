@@ -12,7 +12,7 @@ import { registerTokenRoute } from './oauth-token.js';
 import { registerAuthorizationRoutes } from './oauth.js';
 import { registerOrderRoutes } from './orders.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { RequestRecorder } from './recorder.js';
+import type { RequestRecorder } from '../shared/recorder.js';
 import { registerUserRoutes } from './users.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;

@@ -1,3 +1,4 @@
+import type { RecordedRequest } from '../shared/recorder.js';
 import type { FaultRule } from '../shared/faults.js';
 import type { Logger } from 'pino';
 
@@ -60,24 +61,7 @@ export interface SeedItem {
   variations?: SeedVariation[];
 }
 
-/** One HTTP request as the sandbox received it, with the status of its response. */
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  query: Record<string, string>;
-  /** Header names in lower case, repeated headers joined with ', '. */
-  headers: Record<string, string>;
-  /** Decoded JSON or form body; undefined when the request had none. */
-  body: unknown;
-  rawBody: string;
-  /** 0 until the response is sent. */
-  status: number;
-  /** Arrival time in epoch milliseconds. */
-  at: number;
-  /** Client id of the application the request was attributed to (access token or token-endpoint form). */
-  appClientId?: string;
-}
+export type { RecordedRequest };
 
 export type { FaultRule };
 

@@ -1,8 +1,6 @@
-/** A message for an error page: Spanish (es-MX) first, English below. */
-export interface BilingualMessage {
-  es: string;
-  en: string;
-}
+import { escapeHtml, renderDecisionButtons, renderDocument, renderErrorDocument, renderHiddenFields, type BilingualMessage, type PageFrame } from '../shared/html.js';
+
+export { escapeHtml, type BilingualMessage };
 
 export interface EmpowerPageInput {
   appName: string;
@@ -25,35 +23,15 @@ const STYLE = `
   footer { font-size: 0.8rem; color: #666; margin-top: 1.5rem; }
 `;
 
-export function escapeHtml(value: string): string {
-  return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
-}
-
-function renderDocument(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="es-MX">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>SHEIN · Open Platform · sandbox local</header>
-<main>
-${body}
-<footer>Sandbox local de SHEIN para pruebas: no usa cuentas reales.</footer>
-</main>
-</body>
-</html>
-`;
-}
+const FRAME: PageFrame = {
+  style: STYLE,
+  header: 'SHEIN · Open Platform · sandbox local',
+  footer: 'Sandbox local de SHEIN para pruebas: no usa cuentas reales.',
+};
 
 /** Renders the empower page: a seller picker (first seller checked) and the "Autorizar" and "Cancelar" buttons. */
 export function renderEmpowerPage(input: EmpowerPageInput): string {
-  const hidden = Object.entries(input.hiddenFields)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('\n');
+  const hidden = renderHiddenFields(input.hiddenFields);
   const sellers = input.sellers
     .map((seller, index) => {
       const checked = index === 0 ? ' checked' : '';
@@ -62,6 +40,7 @@ export function renderEmpowerPage(input: EmpowerPageInput): string {
     .join('\n');
 
   return renderDocument(
+    FRAME,
     'Autorizar aplicación',
     `<h1>Autoriza a ${escapeHtml(input.appName)} a acceder a tu tienda SHEIN</h1>
 <p>La aplicación podrá consultar tus productos y pedidos y actualizar tu inventario.</p>
@@ -71,20 +50,12 @@ ${hidden}
 <legend>Elige la cuenta de proveedor</legend>
 ${sellers}
 </fieldset>
-<div class="actions">
-<button type="submit" class="allow" name="decision" value="allow">Autorizar</button>
-<button type="submit" class="deny" name="decision" value="deny">Cancelar</button>
-</div>
+${renderDecisionButtons('Autorizar')}
 </form>`,
   );
 }
 
 /** Renders an error page that explains what was wrong, in Spanish and then in English. */
 export function renderErrorPage(message: BilingualMessage): string {
-  return renderDocument(
-    'Error de autorización',
-    `<h1>No se pudo continuar con la autorización</h1>
-<p>${escapeHtml(message.es)}</p>
-<p class="english" lang="en">${escapeHtml(message.en)}</p>`,
-  );
+  return renderErrorDocument(FRAME, 'Error de autorización', 'No se pudo continuar con la autorización', message);
 }

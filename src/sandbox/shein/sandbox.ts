@@ -7,7 +7,7 @@ import { AUDIT_STATES, type SheinEvent } from './events.js';
 import { FaultInjector } from '../shared/faults.js';
 import { createOrder } from './orders.js';
 import { SpacingLimiter } from './rate-limit.js';
-import { RequestRecorder } from './recorder.js';
+import { RequestRecorder } from '../shared/recorder.js';
 import { buildSandboxServer } from './server.js';
 import { SandboxStore } from './store.js';
 import type { SheinSandbox, SheinSandboxOptions } from './types.js';

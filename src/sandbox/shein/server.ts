@@ -11,7 +11,7 @@ import type { FaultInjector } from '../shared/faults.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
 import type { SpacingLimiter } from './rate-limit.js';
-import type { RequestRecorder } from './recorder.js';
+import type { RequestRecorder } from '../shared/recorder.js';
 import { registerStockRoutes } from './stock.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;

@@ -1,8 +1,6 @@
-/** A message for an error page: Spanish (es-MX) first, English below. */
-export interface BilingualMessage {
-  es: string;
-  en: string;
-}
+import { escapeHtml, renderDecisionButtons, renderDocument, renderErrorDocument, renderHiddenFields, type BilingualMessage, type PageFrame } from '../shared/html.js';
+
+export { escapeHtml, type BilingualMessage };
 
 /** Spanish names of the scopes shown on the consent page. */
 const SCOPE_TEXT: Record<string, string> = {
@@ -29,29 +27,11 @@ const STYLE = `
   footer { font-size: 0.8rem; color: #616161; margin-top: 1.5rem; }
 `;
 
-export function escapeHtml(value: string): string {
-  return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
-}
-
-function renderDocument(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="es-MX">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>Shopify · sandbox local</header>
-<main>
-${body}
-<footer>Sandbox local de Shopify para pruebas: no usa tiendas reales.</footer>
-</main>
-</body>
-</html>
-`;
-}
+const FRAME: PageFrame = {
+  style: STYLE,
+  header: 'Shopify · sandbox local',
+  footer: 'Sandbox local de Shopify para pruebas: no usa tiendas reales.',
+};
 
 export interface ConsentPageInput {
   appName: string;
@@ -64,11 +44,10 @@ export interface ConsentPageInput {
 
 /** Renders the install page with the requested permissions and the "Instalar" and "Cancelar" buttons. */
 export function renderConsentPage(input: ConsentPageInput): string {
-  const hidden = Object.entries(input.hiddenFields)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('\n');
+  const hidden = renderHiddenFields(input.hiddenFields);
   const scopes = input.scopes.map((scope) => `<li>${escapeHtml(SCOPE_TEXT[scope] ?? scope)} <code>${escapeHtml(scope)}</code></li>`).join('\n');
   return renderDocument(
+    FRAME,
     'Instalar aplicación',
     `<h1>Instalar ${escapeHtml(input.appName)} en ${escapeHtml(input.shopName)}</h1>
 <p>La aplicación podrá acceder a los siguientes datos de <strong>${escapeHtml(input.shopDomain)}</strong>:</p>
@@ -77,20 +56,12 @@ ${scopes}
 </ul>
 <form method="post" action="/shops/${escapeHtml(input.shopDomain)}/admin/oauth/authorize">
 ${hidden}
-<div class="actions">
-<button type="submit" class="allow" name="decision" value="allow">Instalar</button>
-<button type="submit" class="deny" name="decision" value="deny">Cancelar</button>
-</div>
+${renderDecisionButtons('Instalar')}
 </form>`,
   );
 }
 
 /** Renders an error page that explains what was wrong, in Spanish and then in English. */
 export function renderErrorPage(message: BilingualMessage): string {
-  return renderDocument(
-    'Error de instalación',
-    `<h1>No se pudo instalar la aplicación</h1>
-<p>${escapeHtml(message.es)}</p>
-<p class="english" lang="en">${escapeHtml(message.en)}</p>`,
-  );
+  return renderErrorDocument(FRAME, 'Error de instalación', 'No se pudo instalar la aplicación', message);
 }

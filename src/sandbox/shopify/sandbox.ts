@@ -13,7 +13,7 @@ import { InventoryLedger, MAX_QUANTITY } from './inventory.js';
 import { callbackUrl, checkAuthorizeRequest, KNOWN_SCOPES, signedCallbackQuery } from './oauth.js';
 import { cancelOrder, createOrder, toSandboxOrder } from './orders.js';
 import { inventoryLevelPayload, productPayload, shopPayload } from './payloads.js';
-import { RequestRecorder } from './recorder.js';
+import { RequestRecorder } from '../shared/recorder.js';
 import { buildSandboxServer } from './server.js';
 import { SandboxStore } from './store.js';
 import { CostBuckets } from './throttle.js';

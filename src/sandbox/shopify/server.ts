@@ -8,7 +8,7 @@ import type { FaultInjector } from '../shared/faults.js';
 import { registerGraphqlRoute } from './graphql/endpoint.js';
 import { registerAuthorizeRoutes } from './oauth.js';
 import { registerTokenRoute } from './oauth-token.js';
-import type { RequestRecorder } from './recorder.js';
+import type { RequestRecorder } from '../shared/recorder.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 

@@ -1,3 +1,4 @@
+import type { RecordedRequest } from '../shared/recorder.js';
 import type { FaultRule } from '../shared/faults.js';
 import type { Logger } from 'pino';
 
@@ -103,24 +104,7 @@ export interface SeededShop {
   products: SeededProduct[];
 }
 
-/** One HTTP request as the sandbox received it, with the status of its response. */
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  query: Record<string, string>;
-  /** Header names in lower case, repeated headers joined with ', '. */
-  headers: Record<string, string>;
-  /** Decoded JSON or form body; undefined when the request had none. */
-  body: unknown;
-  rawBody: string;
-  /** 0 until the response is sent. */
-  status: number;
-  /** Arrival time in epoch milliseconds. */
-  at: number;
-  /** Client id of the app the access token belongs to, when the request carried a known one. */
-  appClientId?: string;
-}
+export type { RecordedRequest };
 
 export type { FaultRule };
 

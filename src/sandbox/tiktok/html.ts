@@ -1,8 +1,6 @@
-/** A message for an error page: Spanish (es-MX) first, English below. */
-export interface BilingualMessage {
-  es: string;
-  en: string;
-}
+import { escapeHtml, renderDecisionButtons, renderDocument, renderErrorDocument, renderHiddenFields, type BilingualMessage, type PageFrame } from '../shared/html.js';
+
+export { escapeHtml, type BilingualMessage };
 
 export interface ConsentPageInput {
   appName: string;
@@ -27,35 +25,15 @@ const STYLE = `
   footer { font-size: 0.8rem; color: #666; margin-top: 1.5rem; }
 `;
 
-export function escapeHtml(value: string): string {
-  return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
-}
-
-function renderDocument(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="es-MX">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>TikTok <span>Shop</span> · sandbox local</header>
-<main>
-${body}
-<footer>Sandbox local de TikTok Shop para pruebas: no usa cuentas reales.</footer>
-</main>
-</body>
-</html>
-`;
-}
+const FRAME: PageFrame = {
+  style: STYLE,
+  header: 'TikTok <span>Shop</span> · sandbox local',
+  footer: 'Sandbox local de TikTok Shop para pruebas: no usa cuentas reales.',
+};
 
 /** Renders the consent page: a seller picker (first seller checked) and the "Autorizar" and "Cancelar" buttons. */
 export function renderConsentPage(input: ConsentPageInput): string {
-  const hidden = Object.entries(input.hiddenFields)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('\n');
+  const hidden = renderHiddenFields(input.hiddenFields);
   const sellers = input.sellers
     .map((seller, index) => {
       const checked = index === 0 ? ' checked' : '';
@@ -64,6 +42,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
     })
     .join('\n');
   return renderDocument(
+    FRAME,
     'Autorizar aplicación',
     `<h1>La aplicación ${escapeHtml(input.appName)} solicita acceso a tu tienda</h1>
 <p>Podrá consultar tus productos y pedidos y actualizar tu inventario.</p>
@@ -73,20 +52,12 @@ ${hidden}
 <legend>Elige la cuenta de vendedor</legend>
 ${sellers}
 </fieldset>
-<div class="actions">
-<button type="submit" class="allow" name="decision" value="allow">Autorizar</button>
-<button type="submit" class="deny" name="decision" value="deny">Cancelar</button>
-</div>
+${renderDecisionButtons('Autorizar')}
 </form>`,
   );
 }
 
 /** Renders an error page that explains what was wrong, in Spanish and then in English. */
 export function renderErrorPage(message: BilingualMessage): string {
-  return renderDocument(
-    'Error de autorización',
-    `<h1>No se pudo continuar con la autorización</h1>
-<p>${escapeHtml(message.es)}</p>
-<p class="english" lang="en">${escapeHtml(message.en)}</p>`,
-  );
+  return renderErrorDocument(FRAME, 'Error de autorización', 'No se pudo continuar con la autorización', message);
 }

@@ -6,7 +6,7 @@ import { CredentialStore } from './credentials.js';
 import { FaultInjector } from '../shared/faults.js';
 import { createOrder } from './orders.js';
 import { RateLimiter } from './rate-limit.js';
-import { RequestRecorder } from './recorder.js';
+import { RequestRecorder } from '../shared/recorder.js';
 import { buildSandboxServer } from './server.js';
 import { SandboxStore } from './store.js';
 import type { TikTokSandbox, TikTokSandboxOptions } from './types.js';

@@ -9,7 +9,7 @@ import { registerInventoryRoute } from './inventory.js';
 import { registerAuthorizationRoutes } from './oauth.js';
 import { registerOrderRoutes } from './orders.js';
 import { registerProductRoutes } from './products.js';
-import type { RequestRecorder } from './recorder.js';
+import type { RequestRecorder } from '../shared/recorder.js';
 import { registerShopRoutes } from './shops.js';
 import { registerTokenRoutes } from './token-routes.js';
 
