@@ -10,6 +10,11 @@ export type Role = (typeof ROLES)[number];
 const positiveInt = (name: string) =>
   z.coerce.number({ error: `${name} must be a whole number` }).int(`${name} must be a whole number`).positive(`${name} must be greater than 0`);
 
+const portNumber = (name: string) => {
+  const expected = `${name} must be a whole number from 0 to 65535`;
+  return z.coerce.number({ error: expected }).int(expected).min(0, expected).max(65535, expected);
+};
+
 const optionalUrl = (name: string) =>
   z.url({ error: `${name} must be an absolute URL such as https://example.com/path` }).optional();
 
@@ -21,7 +26,7 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   ROLE: z.enum(ROLES, { error: `ROLE must be one of ${ROLES.join(', ')}` }).default('all'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0, 'PORT must be 0 to 65535').max(65535, 'PORT must be 0 to 65535').default(4000),
+  PORT: portNumber('PORT').default(4000),
   PUBLIC_URL: optionalUrl('PUBLIC_URL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
@@ -29,7 +34,7 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
-  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  EMBEDDED_POSTGRES_PORT: portNumber('EMBEDDED_POSTGRES_PORT').default(0),
   MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URL must start with mongodb:// or mongodb+srv://').optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_JWKS_URL: optionalUrl('JWT_JWKS_URL'),
@@ -84,8 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const value = env[name];
-      const shown = value === undefined ? 'is missing' : `has an invalid value`;
-      return `Invalid configuration: ${name} ${shown}: ${issue.message}.`;
+      const problem = value === undefined ? 'is missing' : `has an invalid value`;
+      return `Invalid configuration: ${name} ${problem}: ${issue.message}.`;
     });
     throw new ConfigError(lines.join('\n'));
   }
@@ -106,12 +111,12 @@ export const MARKETPLACE_CREDENTIALS = {
   SHEIN: ['SHEIN_APP_ID', 'SHEIN_APP_SECRET'],
 } as const satisfies Record<string, ReadonlyArray<keyof Config>>;
 
-/** Whether any marketplace credential is set; with none, `npm start` runs against the sandboxes. */
+/** Returns whether any marketplace credential is set; with none, `npm start` runs against the sandboxes. */
 export function hasMarketplaceCredentials(config: Config): boolean {
   return Object.values(MARKETPLACE_CREDENTIALS).some((names) => names.some((name) => config[name] !== undefined));
 }
 
-/** A line for each marketplace whose credentials are only partly set: half a set connects nothing. */
+/** Returns one problem line per marketplace whose credentials are only partly set, because half a set connects nothing. */
 function incompleteCredentials(config: Config): string[] {
   return Object.values(MARKETPLACE_CREDENTIALS).flatMap((names) => {
     const missing = names.filter((name) => config[name] === undefined);

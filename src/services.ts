@@ -37,7 +37,7 @@ export const SYNC_EVENT_TYPES = [
 ] as const;
 export type SyncEventType = (typeof SYNC_EVENT_TYPES)[number];
 
-/** What subscribers see of sync activity. Fits in one PostgreSQL NOTIFY payload (under 8,000 bytes). */
+/** Sync activity as subscribers receive it. Fits in one PostgreSQL NOTIFY payload (under 8,000 bytes). */
 export interface SyncEvent {
   id: string;
   type: SyncEventType;

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../database/embedded.js';
 import { openDatabase, type MikroORM } from '../database/orm.js';
 
-/** Where a command prints; a test passes its own. */
+/** Output stream of a command; a test passes its own. */
 export interface OutputStream {
   write(text: string): unknown;
 }

@@ -40,7 +40,7 @@ export function hashState(state: string): string {
 }
 
 /**
- * Whether `returnTo` is on the origin of an allowed URL and under its path. Compared as parsed URLs,
+ * Checks whether `returnTo` is on the origin of an allowed URL and under its path. Compared as parsed URLs,
  * not as text, so `https://app.example.test.evil.example` or `https://app.example.test@evil.example`
  * do not pass as `https://app.example.test`.
  */

@@ -13,7 +13,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
 }
 
-/** Renders the page a merchant sees after a marketplace's consent screen. */
+/** Renders the page shown to a merchant after a marketplace's consent screen. */
 export function renderResultPage(locale: Locale, page: ResultPage): string {
   const color = page.ok ? '#1a7f37' : '#b42318';
   const back = page.returnTo

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROLE: 'scheduler' })).toThrow(/ROLE has an invalid value: ROLE must be one of api, worker, all/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL .*postgres:\/\//);
     expect(() => loadConfig({ JOB_CONCURRENCY: '0' })).toThrow(/JOB_CONCURRENCY .*greater than 0/);
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT has an invalid value: PORT must be a whole number from 0 to 65535/);
   });
 
   it('treats an empty value as unset', () => {

@@ -65,7 +65,7 @@ export function safeParseNotification(body: unknown): NotificationParseResult {
       attempts: data.attempts ?? 1,
       sent: data.sent,
       actions: data.actions ?? [],
-      // `_id` stays the same on every retry while `sent` changes; `received` is the fallback
+      // `_id` stays the same on every retry, while `sent` changes. Without `_id`, `received` is used
       // because it records when MercadoLibre saw the change, not when it sent this attempt.
       dedupeKey: data._id ? `id:${data._id}` : `${data.topic}:${data.resource}:${data.received ?? data.sent}`,
     },

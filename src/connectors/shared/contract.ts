@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { AccessTokenSource, ImportCheckpoint, ImportPage, JsonValue, Marketplace, RemoteListing, RemoteOrder, StockChange, StockReadResult, StockRef, StockWriteResult, TokenSet } from './types.js';
 
-/** What a connector needs to act for one connected account. */
+/** Context a connector needs to act for one connected account. */
 export interface ConnectorSession {
   /** Seller or shop id on the marketplace. */
   accountId: string;
   /**
-   * What the connector returned in `TokenSet.metadata` when the account was connected, such as the
+   * Data the connector returned in `TokenSet.metadata` when the account was connected, such as the
    * Shopify shop domain, TikTok's shop cipher or Shein's open key id.
    */
   metadata?: Record<string, JsonValue>;
@@ -37,7 +37,7 @@ export type ParsedWebhook =
     }
   | { ok: false; reason: string };
 
-/** Why a marketplace's redirect back to us cannot complete an authorization. */
+/** Reason a marketplace's redirect back to us cannot complete an authorization. */
 export type CallbackFailure = 'access_denied' | 'code_missing' | 'signature_invalid' | 'shop_invalid';
 
 /** The authorization redirect's query, read and verified before any state is consumed. */
@@ -45,7 +45,7 @@ export type CallbackResult =
   | { ok: true; code: string; shopDomain?: string }
   | { ok: false; reason: CallbackFailure; detail?: string };
 
-/** What a webhook points at, fetched from the marketplace with the account's token. */
+/** Resource a webhook points at, fetched from the marketplace with the account's token. */
 export type WebhookResource =
   | { kind: 'order'; order: RemoteOrder }
   | { kind: 'listings'; listings: RemoteListing[] }

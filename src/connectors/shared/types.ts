@@ -92,7 +92,7 @@ export interface TokenSet {
   accountId: string;
   /** Display name of the account (seller nickname, shop name), when the marketplace returns one. */
   accountName?: string | null;
-  /** When the refresh token or the authorization itself lapses, when the marketplace says. */
+  /** Expiry of the refresh token or of the authorization itself, when the marketplace returns one. */
   refreshTokenExpiresAt?: Date | null;
   /** Non-secret data the connector needs later, stored with the connection (shop cipher, API host). */
   metadata?: Record<string, JsonValue>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Production empower (consent) page. The real link keeps its parameters after a `#` fragment, which
- * the browser reads and a server never sees; a sandbox serves the page at a real path instead, so
+ * the browser reads and a server never receives; a sandbox serves the page at a real path instead, so
  * point `empowerBaseUrl` at that path (for example `http://127.0.0.1:4020/empower`) in tests.
  */
 export const SHEIN_EMPOWER_BASE_URL = 'https://openapi-sem.sheincorp.com/#/empower';
@@ -18,7 +18,7 @@ export interface SheinConfig {
   appId: string;
   /** `APP_SECRETKEY`: signs app-level calls, decrypts the sellers' secret keys and the event callbacks. */
   appSecret: string;
-  /** Where the empower page sends the seller back; sent base64-encoded as `redirectUrl`. */
+  /** Address the empower page sends the seller back to; sent base64-encoded as `redirectUrl`. */
   redirectUri: string;
   /** Empower page, without query: the production `#/empower` link or a sandbox path. */
   empowerBaseUrl: string;

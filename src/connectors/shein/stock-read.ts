@@ -7,7 +7,7 @@ import { queryStock, STOCK_QUERY_MAX_SKUS } from './listings.js';
  * Reads usable quantities with the stock query (POST /open-api/stock/stock-query), 100 SKU codes
  * per call. A ref names an SPU and one of its SKU codes. SKU codes SHEIN returns no row for are
  * missing, and so is a ref without a SKU code.
- * NOTE: the stock query answers by SKU code alone, so a known SKU code under another SPU name is
+ * NOTE: the stock query returns levels by SKU code alone, so a known SKU code under another SPU name is
  * read as a level of the ref's SPU.
  */
 export async function readStock(client: SheinClient, refs: readonly StockRef[]): Promise<StockReadResult> {

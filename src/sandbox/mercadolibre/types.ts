@@ -162,7 +162,7 @@ export interface NotificationPayload {
   received: string;
 }
 
-/** One delivery attempt: the HTTP status the receiver answered, or 'error' for a network failure or timeout. */
+/** One delivery attempt: the HTTP status of the receiver's response, or 'error' for a network failure or timeout. */
 export interface NotificationAttempt {
   payload: NotificationPayload;
   status: number | 'error';

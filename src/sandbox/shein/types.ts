@@ -31,7 +31,7 @@ export interface SheinSandboxOptions {
   webhookMaxAttempts?: number;
   /** Delay between callback attempts, in ms; default 1000. */
   webhookRetryDelayMs?: number;
-  /** Time a callback receiver has to answer, in ms; default 3000. */
+  /** Time a callback receiver has to respond, in ms; default 3000. */
   webhookTimeoutMs?: number;
   logger?: Logger;
 }
@@ -190,7 +190,7 @@ export interface SheinSandbox {
   webhooks: {
     /** Every callback attempt, in order. */
     sent: WebhookAttempt[];
-    /** Events whose attempts were all used without a 2xx answer. */
+    /** Events whose attempts were all used without a 2xx response. */
     failed: SheinEvent[];
     pending(): number;
     /** Resolves once every queued callback is delivered or given up. */

@@ -156,7 +156,7 @@ export interface IssueAuthorizationCodeInput {
   clientId: string;
   shopDomain: string;
   redirectUri: string;
-  /** Granted scopes; every scope the sandbox knows when not given. */
+  /** Granted scopes; every scope the sandbox supports when not given. */
   scopes?: string[];
   state?: string;
 }

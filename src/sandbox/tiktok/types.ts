@@ -42,7 +42,7 @@ export interface TikTokSandboxOptions {
   authorizationTtlSeconds?: number;
   /** Delays before each webhook retry, in milliseconds; default 2 min, 30 min, 3 h and 12 h, as TikTok retries. */
   webhookRetryDelaysMs?: number[];
-  /** Time the receiver has to answer 200, in milliseconds; default 3000. */
+  /** Time the receiver has to respond with 200, in milliseconds; default 3000. */
   webhookTimeoutMs?: number;
   logger?: Logger;
 }
