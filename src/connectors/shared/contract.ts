@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TrafficControl } from './traffic.js';
 import type { AccessTokenSource, ImportCheckpoint, ImportPage, JsonValue, Marketplace, RemoteListing, RemoteOrder, StockChange, StockReadResult, StockRef, StockWriteResult, TokenSet } from './types.js';
 
 /** Context a connector needs to act for one connected account. */
@@ -14,6 +15,8 @@ export interface ConnectorSession {
   logger: Logger;
   /** Called once per HTTP request sent to the marketplace, for the sync run's API call count. */
   onApiCall?: () => void;
+  /** Rate limits and usage for this connection's calls; calls go out unmetered when absent. */
+  traffic?: TrafficControl;
 }
 
 /** A webhook request as received, with the body as raw text so signatures can be checked on it. */

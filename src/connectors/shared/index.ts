@@ -5,3 +5,4 @@ export * from './pkce.js';
 export * from './redact.js';
 export type * from './types.js';
 export * from './stock-refs.js';
+export type * from './traffic.js';

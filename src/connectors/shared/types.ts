@@ -101,4 +101,10 @@ export interface TokenSet {
 /** Supplies a valid access token for one connection. Refreshing and storing tokens is the caller's job. */
 export interface AccessTokenSource {
   getAccessToken(): Promise<string>;
+  /**
+   * Called once when the marketplace answered 401 to `rejectedToken`: refreshes (unless another
+   * caller already replaced that token) and returns the token to retry with. Sources that cannot
+   * refresh leave it out, and the 401 stands.
+   */
+  renewAfterUnauthorized?(rejectedToken: string): Promise<string>;
 }
