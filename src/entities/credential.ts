@@ -26,4 +26,19 @@ export class Credential extends TenantEntity {
   /** Incremented on every rotation, so a writer can tell whether another process refreshed first. */
   @Property({ type: 'integer' })
   version: Opt<number> = 1;
+
+  /**
+   * Fencing token of the refresh lease: incremented each time a process takes the lease, so a
+   * holder whose lease expired and was taken over can tell that its fence is no longer current.
+   */
+  @Property({ type: 'integer', default: 0 })
+  refreshFence: Opt<number> = 0;
+
+  /** Process that holds the refresh lease (host, pid and a random suffix), for diagnosis; null when free. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  refreshLeaseHolder: string | null = null;
+
+  /** End of the current refresh lease; the lease is free once this is null or in the past. */
+  @Property({ type: 'Date', nullable: true })
+  refreshLeaseExpiresAt: Date | null = null;
 }
