@@ -1,21 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { ApiKeyCredentials } from '../connectors/shared/contract.js';
 import { readAuthorizationCallback } from '../connectors/shared/callback.js';
-import { MarketplaceError } from '../connectors/shared/errors.js';
+import { MarketplaceError, MarketplaceResponseShapeError } from '../connectors/shared/errors.js';
 import { createPkcePair } from '../connectors/shared/pkce.js';
 import type { TokenSet } from '../connectors/shared/types.js';
 import { crossTenantEntityManager, tenantEntityManager } from '../database/orm.js';
-import { ConnectionStatus, Credential, Marketplace, MarketplaceConnection, OAuthState, SyncRunKind } from '../entities/index.js';
+import { Marketplace, OAuthState, SyncRunKind } from '../entities/index.js';
 import { AppError } from '../errors.js';
-import type { AuthorizationStart, ConnectionsPort, EventsPort, SyncPort } from '../services.js';
+import type { AuthorizationStart, ConnectionsPort, DisconnectOutcome, EventsPort, SyncPort } from '../services.js';
 import type { Vault } from '../security/vault.js';
-import { storeTokens } from './credentials.js';
+import { ConnectionLifecycle } from './lifecycle.js';
 import type { ConnectorRegistry } from './registry.js';
-import { changeConnectionStatus } from './status.js';
+import { saveConnection } from './save-connection.js';
 
 /** How long a merchant has to finish the marketplace's consent page. */
 const STATE_TTL_MS = 10 * 60_000;
+/** Default of AUTHORIZATION_EXPIRY_WARNING_DAYS. */
+export const DEFAULT_AUTHORIZATION_EXPIRY_WARNING_DAYS = 7;
 
 /** Reason a callback did not connect an account. Each reason has a localized text on the result page. */
 export type AuthorizationFailure =
@@ -29,7 +32,10 @@ export type AuthorizationFailure =
   | 'signature_invalid'
   | 'shop_invalid'
   | 'shop_mismatch'
-  | 'exchange_failed';
+  | 'state_other_tenant'
+  | 'exchange_failed'
+  | 'exchange_invalid_response'
+  | 'exchange_unavailable';
 
 export type AuthorizationResult =
   | { ok: true; tenantId: string; connectionId: string; marketplace: Marketplace; accountId: string; returnTo: string | null }
@@ -62,9 +68,13 @@ export function isAllowedReturnUrl(returnTo: string, allowed: readonly string[])
 /**
  * Starts and completes marketplace authorizations. The `state` is random, stored only as a hash,
  * one-time, expiring and bound to tenant, marketplace and redirect URI; the PKCE verifier is kept
- * encrypted beside it.
+ * encrypted beside it. The rest of the connections port (API keys, disconnect, refresh) is
+ * delegated to ConnectionLifecycle.
  */
 export class AuthorizationService implements ConnectionsPort {
+  readonly authorizationExpiryWarningDays: number;
+  private readonly lifecycle: ConnectionLifecycle;
+
   constructor(
     private readonly deps: {
       orm: MikroORM;
@@ -75,8 +85,25 @@ export class AuthorizationService implements ConnectionsPort {
       logger: Logger;
       /** URL prefixes a `returnTo` may start with; anything else is rejected. */
       allowedReturnUrls: string[];
+      /** AUTHORIZATION_EXPIRY_WARNING_DAYS; 7 when not given. */
+      authorizationExpiryWarningDays?: number;
     },
-  ) {}
+  ) {
+    this.authorizationExpiryWarningDays = deps.authorizationExpiryWarningDays ?? DEFAULT_AUTHORIZATION_EXPIRY_WARNING_DAYS;
+    this.lifecycle = new ConnectionLifecycle(deps);
+  }
+
+  connectWithApiKey(input: { tenantId: string; marketplace: Marketplace; credentials: ApiKeyCredentials }): Promise<string> {
+    return this.lifecycle.connectWithApiKey(input);
+  }
+
+  disconnect(input: { tenantId: string; connectionId: string }): Promise<DisconnectOutcome> {
+    return this.lifecycle.disconnect(input);
+  }
+
+  refresh(input: { tenantId: string; connectionId: string }): Promise<void> {
+    return this.lifecycle.refresh(input);
+  }
 
   async startAuthorization(input: { tenantId: string; userId: string; marketplace: Marketplace; returnTo?: string | null; shopDomain?: string | null }): Promise<AuthorizationStart> {
     const connector = this.deps.connectors.get(input.marketplace);
@@ -117,11 +144,12 @@ export class AuthorizationService implements ConnectionsPort {
   /**
    * Completes the authorization a marketplace redirected back with, from the redirect's query.
    * A signature that fails (Shopify signs the redirect) stops here without using the state, so a
-   * forged request cannot cancel a merchant's authorization. Otherwise the state is consumed first,
-   * so a replay fails even when the code exchange fails. A failure stores nothing else and leaves an
-   * existing connection's secrets as they were.
+   * forged request cannot cancel a merchant's authorization. So does a state of another tenant when
+   * `tenantId` is given (an authenticated caller completes it). Otherwise the state is consumed
+   * first, so a replay fails even when the code exchange fails. A failure stores nothing else and
+   * leaves an existing connection's secrets as they were.
    */
-  async completeAuthorization(input: { marketplace: Marketplace; query: Record<string, string | undefined> }): Promise<AuthorizationResult> {
+  async completeAuthorization(input: { marketplace: Marketplace; query: Record<string, string | undefined>; tenantId?: string }): Promise<AuthorizationResult> {
     const query = Object.fromEntries(Object.entries(input.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
     const connector = this.deps.connectors.find(input.marketplace);
     const callback = readAuthorizationCallback(connector, query);
@@ -133,6 +161,10 @@ export class AuthorizationService implements ConnectionsPort {
     const em = crossTenantEntityManager(this.deps.orm);
     const row = await em.findOne(OAuthState, { stateHash: hashState(query.state) }, { filters: false });
     if (!row) return { ok: false, reason: 'state_unknown', returnTo: null };
+    if (input.tenantId !== undefined && row.tenantId !== input.tenantId) {
+      this.deps.logger.warn({ tenantId: input.tenantId, stateTenantId: row.tenantId, marketplace: input.marketplace, stateId: row.id }, 'authorization state of another tenant rejected');
+      return { ok: false, reason: 'state_other_tenant', returnTo: null };
+    }
     const consumed = await em.nativeUpdate(OAuthState, { id: row.id, usedAt: null }, { usedAt: new Date() }, { filters: false });
     const returnTo = row.returnTo;
     const log = this.deps.logger.child({ tenantId: row.tenantId, marketplace: input.marketplace, stateId: row.id });
@@ -157,30 +189,18 @@ export class AuthorizationService implements ConnectionsPort {
     } catch (error) {
       if (!(error instanceof MarketplaceError)) throw error;
       log.warn({ kind: error.kind, code: error.code, status: error.status, marketplaceMessage: error.marketplaceMessage }, 'authorization code exchange failed');
-      return { ok: false, reason: 'exchange_failed', returnTo, detail: error.code ?? error.kind };
+      return { ok: false, reason: exchangeFailure(error), returnTo, detail: error.code ?? error.kind };
     }
-    const connectionId = await this.saveConnection(row.tenantId, input.marketplace, tokens);
+    const connectionId = await saveConnection(this.deps, { tenantId: row.tenantId, marketplace: input.marketplace, tokens, reason: 'authorized' });
     log.info({ connectionId, accountId: tokens.accountId }, 'marketplace account connected');
     await this.deps.sync.startSync({ tenantId: row.tenantId, connectionId, kind: SyncRunKind.IMPORT, trigger: 'authorization' });
     return { ok: true, tenantId: row.tenantId, connectionId, marketplace: input.marketplace, accountId: tokens.accountId, returnTo };
   }
+}
 
-  private async saveConnection(tenantId: string, marketplace: Marketplace, tokens: TokenSet): Promise<string> {
-    const em = tenantEntityManager(this.deps.orm, tenantId);
-    const connection = await em.transactional(async (tx) => {
-      let found = await tx.findOne(MarketplaceConnection, { marketplace, externalAccountId: tokens.accountId });
-      if (!found) {
-        found = tx.create(MarketplaceConnection, { tenantId, marketplace, externalAccountId: tokens.accountId });
-      }
-      found.scopes = tokens.scopes;
-      found.metadata = tokens.metadata ?? {};
-      if (tokens.accountName) found.accountName = tokens.accountName;
-      const existing = await tx.findOne(Credential, { connection: found });
-      storeTokens(tx, this.deps.vault, found, tokens, existing);
-      await tx.flush();
-      return found;
-    });
-    await changeConnectionStatus(em, this.deps.events, connection, ConnectionStatus.ACTIVE, 'authorized');
-    return connection.id;
-  }
+/** Classifies a failed code exchange: a response of the wrong shape, a marketplace that is down, or a rejection. */
+function exchangeFailure(error: MarketplaceError): AuthorizationFailure {
+  if (error instanceof MarketplaceResponseShapeError || error.kind === 'unknown') return 'exchange_invalid_response';
+  if (error.kind === 'transient' || error.kind === 'throttled') return 'exchange_unavailable';
+  return 'exchange_failed';
 }

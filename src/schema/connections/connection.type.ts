@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ConnectionStatus, Marketplace } from '../common/enums.js';
 
+/** `statusReason` and the authorization expiry fields are declared by ConnectionStatusFieldsResolver. */
 @ObjectType('MarketplaceConnection', { description: "A tenant's authorized account on one marketplace." })
 export class MarketplaceConnectionObject {
   @Field(() => ID)
@@ -18,9 +19,6 @@ export class MarketplaceConnectionObject {
   @Field(() => ConnectionStatus)
   status!: ConnectionStatus;
 
-  @Field(() => String, { nullable: true, description: 'Why the connection is in its status, such as the error that made it NEEDS_REAUTH.' })
-  statusReason!: string | null;
-
   @Field()
   statusChangedAt!: Date;
 
@@ -32,6 +30,18 @@ export class MarketplaceConnectionObject {
 
   @Field(() => Date, { nullable: true })
   lastSyncAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a user last disconnected the account; kept after a reconnect.' })
+  disconnectedAt!: Date | null;
+
+  @Field({ description: 'True while marketplace calls are paused after repeated failures (5xx, network errors, timeouts); a test call after a cooldown clears it.' })
+  degraded!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The failure that paused the calls; null when not degraded.' })
+  degradedReason!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the calls were paused; null when not degraded.' })
+  degradedAt!: Date | null;
 
   @Field()
   createdAt!: Date;
