@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeTokens } from '../../src/connections/credentials.js';
 import { tenantEntityManager, type MikroORM } from '../../src/database/orm.js';
@@ -7,10 +6,13 @@ import { Credential, Marketplace, MarketplaceConnection, OAuthState } from '../.
 import { rotateKeys } from '../../src/security/rotate-keys.js';
 import { generateKey, Vault, VaultError } from '../../src/security/vault.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { testLogger } from '../support/logger.js';
+import { recordSecret } from '../support/secret-ledger.js';
 
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 const key1 = generateKey('k1');
 const key2 = generateKey('k2');
+for (const key of [key1, key2]) recordSecret('encryption key (base64)', key.key.toString('base64'));
 const oldVault = new Vault([key1]);
 const rotatingVault = new Vault([key2, key1]);
 const newVault = new Vault([key2]);
@@ -29,6 +31,8 @@ async function storeSeller(orm: MikroORM, tenantId: string, accountId: string): 
   const connection = em.create(MarketplaceConnection, { tenantId, marketplace: Marketplace.MERCADOLIBRE, externalAccountId: accountId });
   const accessToken = `APP_USR-access-${accountId}`;
   const refreshToken = `TG-refresh-${accountId}`;
+  recordSecret('MERCADOLIBRE access_token', accessToken);
+  recordSecret('MERCADOLIBRE refresh_token', refreshToken);
   const credential = storeTokens(em, oldVault, connection, { accessToken, refreshToken, expiresAt: null, scopes: [], accountId }, null);
   await em.flush();
   return { tenantId, connectionId: connection.id, credentialId: credential.id, accessToken, refreshToken };

@@ -1,7 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { startRuntime, type Runtime } from '../../src/app/runtime.js';
 import { createDevelopmentToken } from '../../src/commands/dev-token.js';
 import { loadConfig } from '../../src/config.js';
@@ -10,12 +10,15 @@ import { startSandboxes, type Sandboxes } from '../../src/demo/sandboxes.js';
 import type { PostgresEvents } from '../../src/events/postgres-events.js';
 import type { MercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { Services } from '../../src/services.js';
+import { captureResponsesFrom } from './capture.js';
 import type { TestDatabase } from './database.js';
+import { testLogger } from './logger.js';
+import { recordSecret } from './secret-ledger.js';
 
 export interface TestApiOptions {
   /** Runs with NODE_ENV=development, which adds stack traces to GraphQL errors. */
   exposeStackTraces?: boolean;
-  /** Logger for the whole runtime, silent by default. */
+  /** Logger for the whole runtime; testLogger() by default. */
   logger?: Logger;
 }
 
@@ -42,7 +45,7 @@ export interface TestApi {
  * the encryption key are generated for this instance and removed by `close()`.
  */
 export async function startTestApi(database: TestDatabase, options: TestApiOptions = {}): Promise<TestApi> {
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? testLogger();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-test-api-'));
   const config = loadConfig({
     NODE_ENV: options.exposeStackTraces ? 'development' : 'test',
@@ -76,6 +79,8 @@ export async function startTestApi(database: TestDatabase, options: TestApiOptio
     await close();
     throw new Error(`The runtime started without an HTTP server or a JWT secret (role all, NODE_ENV=${config.NODE_ENV}).`);
   }
+  await recordRuntimeSecrets(dataDir, jwtSecret);
+  captureResponsesFrom(http.url);
   return {
     runtime,
     url: http.url,
@@ -85,7 +90,30 @@ export async function startTestApi(database: TestDatabase, options: TestApiOptio
     events: runtime.events,
     secret: jwtSecret,
     sandbox: sandboxes.mercadolibre,
-    token: (tenantId, userId = 'user-1') => createDevelopmentToken({ secret: jwtSecret, tenantId, userId: userId ?? undefined }),
+    token: async (tenantId, userId = 'user-1') => {
+      const token = await createDevelopmentToken({ secret: jwtSecret, tenantId, userId: userId ?? undefined });
+      recordSecret('API bearer token (JWT)', token);
+      return token;
+    },
     close,
   };
+}
+
+/** Adds the JWT secret and the encryption key a runtime generated in its `dataDir` to the secret ledger. */
+export async function recordRuntimeSecrets(dataDir: string, jwtSecret: string): Promise<void> {
+  recordSecret('JWT secret', jwtSecret);
+  // The development key file contains `keyId:base64key`, the ENCRYPTION_KEYS format. It is missing
+  // when the configuration set ENCRYPTION_KEYS, which no test support does.
+  let keyRing: string;
+  try {
+    keyRing = (await readFile(path.join(dataDir, 'encryption-key'), 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const entry of keyRing.split(',')) {
+    const encoded = entry.slice(entry.indexOf(':') + 1);
+    recordSecret('encryption key (base64)', encoded);
+    recordSecret('encryption key (hex)', Buffer.from(encoded, 'base64').toString('hex'));
+  }
 }

@@ -1,5 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
+import { captureResponsesFrom } from './capture.js';
+import { recordSecret } from './secret-ledger.js';
 
 export interface GraphQLResponse<TData> {
   status: number;
@@ -8,13 +10,15 @@ export interface GraphQLResponse<TData> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string; stacktrace?: string[] } }>;
 }
 
-/** Sends one GraphQL operation over HTTP POST, as a client would. */
+/** Sends one GraphQL operation over HTTP POST, as a client would; the response goes to the secret-leak captures. */
 export async function postGraphQL<TData, TVariables>(
   url: string,
   document: TypedDocumentNode<TData, TVariables> | DocumentNode | string,
   variables: TVariables | Record<string, unknown> = {},
   options: { token?: string; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<TData>> {
+  captureResponsesFrom(url);
+  if (options.token) recordSecret('API bearer token (JWT)', options.token);
   const response = await fetch(url, {
     method: 'POST',
     headers: {

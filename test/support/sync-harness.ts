@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { AuthorizationService, type AuthorizationResult } from '../../src/connections/authorization.js';
 import { ConnectorRegistry } from '../../src/connections/registry.js';
 import { createMercadoLibreConfig, createMercadoLibreConnector, type MercadoLibreConnectorOptions } from '../../src/connectors/mercadolibre/index.js';
@@ -9,6 +9,7 @@ import {
   Listing, ListingPushState, Marketplace, MarketplaceConnection, Product, SyncRun, SyncRunKind, SyncRunStatus,
 } from '../../src/entities/index.js';
 import { createPostgresEvents, type PostgresEvents } from '../../src/events/postgres-events.js';
+import { createLogger } from '../../src/logging.js';
 import { createJobQueue, type JobQueue } from '../../src/jobs/queue.js';
 import { createSyncScheduler, defineSyncJobs } from '../../src/jobs/sync-jobs.js';
 import { startMercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
@@ -19,15 +20,21 @@ import { webhookRoutes } from '../../src/server/webhooks.js';
 import type { SyncDependencies } from '../../src/sync/context.js';
 import type { SyncScheduler } from '../../src/sync/scheduling.js';
 import { SyncService } from '../../src/sync/sync-service.js';
+import { captureResponsesFrom } from './capture.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { testLogger } from './logger.js';
+import { recordSecret } from './secret-ledger.js';
 
 export const CLIENT_ID = '4444555566667777';
 export const CLIENT_SECRET = 'sandbox-client-secret-0123456789';
 export const REDIRECT_URI = 'https://integrations.example.test/oauth/mercadolibre/callback';
 export const ALLOWED_RETURN_URL = 'https://app.example.test/settings/';
 
-/** Silent unless SYNC_TEST_LOG_LEVEL is set, e.g. to `warn` while reading a failure. */
-export const silentLogger = pino({ level: process.env.SYNC_TEST_LOG_LEVEL ?? 'silent' });
+/** testLogger(), or a logger to stdout at SYNC_TEST_LOG_LEVEL (e.g. `warn`) while reading a failure. */
+export function harnessLogger(): Logger {
+  const level = process.env.SYNC_TEST_LOG_LEVEL;
+  return level ? createLogger(level) : testLogger();
+}
 
 export interface SyncHarnessOptions {
   /** Item ids per search page of an import; small values make an import span several pages. */
@@ -87,7 +94,7 @@ export interface ConnectedSeller {
 }
 
 export async function startSyncHarness(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
-  const logger = silentLogger;
+  const logger = harnessLogger();
   const db = await createTestDatabase();
   const { orm } = db;
   const sandbox = await startMercadoLibreSandbox({
@@ -101,7 +108,10 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     createMercadoLibreConfig({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, authBaseUrl: sandbox.url, apiBaseUrl: sandbox.url }),
     connectorOptions,
   ));
-  const vault = new Vault([generateKey('k1')]);
+  const key = generateKey('k1');
+  recordSecret('encryption key (base64)', key.key.toString('base64'));
+  recordSecret('encryption key (hex)', key.key.toString('hex'));
+  const vault = new Vault([key]);
   const events = await createPostgresEvents({ databaseUrl: db.url, logger });
   const queue = await createJobQueue({ databaseUrl: db.url, logger, processEvery: 200, lockLifetimeMs: 10_000, drainTimeoutMs: 2_000 });
   const scheduler = createSyncScheduler(queue, { pushDebounceMs: options.pushDebounceMs ?? 0 });
@@ -162,6 +172,7 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
         const address = webhookServer.server.address();
         if (address === null || typeof address === 'string') throw new Error(`webhook server has no TCP address: ${String(address)}`);
         webhookUrl = `http://127.0.0.1:${address.port}/webhooks/mercadolibre`;
+        captureResponsesFrom(webhookUrl);
       }
       sandbox.addApp(sandboxApp(webhookUrl));
       return webhookUrl!;
