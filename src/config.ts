@@ -10,6 +10,9 @@ export type Role = (typeof ROLES)[number];
 const positiveInt = (name: string) =>
   z.coerce.number({ error: `${name} must be a whole number` }).int(`${name} must be a whole number`).positive(`${name} must be greater than 0`);
 
+const positiveNumber = (name: string) =>
+  z.coerce.number({ error: `${name} must be a number` }).positive(`${name} must be greater than 0`);
+
 const portNumber = (name: string) => {
   const expected = `${name} must be a whole number from 0 to 65535`;
   return z.coerce.number({ error: expected }).int(expected).min(0, expected).max(65535, expected);
@@ -65,6 +68,24 @@ export const configSchema = z.object({
   STOCK_PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0, 'STOCK_PUSH_DEBOUNCE_MS must be 0 or more').default(2000),
   JOB_CONCURRENCY: positiveInt('JOB_CONCURRENCY').default(4),
   JOB_POLL_INTERVAL_MS: positiveInt('JOB_POLL_INTERVAL_MS').default(1000),
+  // Token lifecycle: the refresh job renews access tokens that expire within this many seconds.
+  TOKEN_REFRESH_MARGIN_SECONDS: positiveInt('TOKEN_REFRESH_MARGIN_SECONDS').default(300),
+  // Rate limits (src/traffic): every process shares them through PostgreSQL.
+  SHOPIFY_RESTORE_RATE: positiveNumber('SHOPIFY_RESTORE_RATE').default(100),
+  MERCADOLIBRE_REQUESTS_PER_SECOND: positiveNumber('MERCADOLIBRE_REQUESTS_PER_SECOND').default(5),
+  TIKTOK_REQUESTS_PER_SECOND: positiveNumber('TIKTOK_REQUESTS_PER_SECOND').default(50),
+  SHEIN_MIN_INTERVAL_MS: positiveInt('SHEIN_MIN_INTERVAL_MS').default(200),
+  // API usage log: per-minute sums of marketplace calls, kept in memory between flushes.
+  USAGE_FLUSH_INTERVAL_MS: positiveInt('USAGE_FLUSH_INTERVAL_MS').default(10_000),
+  USAGE_RETENTION_DAYS: positiveInt('USAGE_RETENTION_DAYS').default(90),
+  // Connections: how many days before an authorization lapses the connection reports it as expiring soon.
+  AUTHORIZATION_EXPIRY_WARNING_DAYS: positiveInt('AUTHORIZATION_EXPIRY_WARNING_DAYS').default(7),
+  // Resilience of marketplace calls (src/connectors/shared/resilience): retries and circuit breakers.
+  MARKETPLACE_MAX_ATTEMPTS: positiveInt('MARKETPLACE_MAX_ATTEMPTS').default(4),
+  MARKETPLACE_RETRY_BASE_DELAY_MS: z.coerce.number().int().min(0, 'MARKETPLACE_RETRY_BASE_DELAY_MS must be 0 or more').default(250),
+  MARKETPLACE_RETRY_AFTER_MAX_SECONDS: positiveInt('MARKETPLACE_RETRY_AFTER_MAX_SECONDS').default(60),
+  MARKETPLACE_CIRCUIT_FAILURES: positiveInt('MARKETPLACE_CIRCUIT_FAILURES').default(5),
+  MARKETPLACE_CIRCUIT_COOLDOWN_MS: positiveInt('MARKETPLACE_CIRCUIT_COOLDOWN_MS').default(30_000),
   ALLOWED_RETURN_URLS: z
     .string()
     .default('')

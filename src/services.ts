@@ -1,3 +1,5 @@
+import type { AuthorizationResult } from './connections/authorization.js';
+import type { ApiKeyCredentials } from './connectors/shared/contract.js';
 import type { Marketplace, SyncRun, SyncRunKind } from './entities/index.js';
 
 /**
@@ -20,6 +22,31 @@ export interface ConnectionsPort {
     /** Shop to authorize on, for marketplaces whose consent page lives on the shop (Shopify). */
     shopDomain?: string | null;
   }): Promise<AuthorizationStart>;
+  /**
+   * Completes an authorization from the marketplace's redirect query, with the checks of the
+   * callback route. `tenantId` binds the state to the caller's tenant (the GraphQL mutation).
+   */
+  completeAuthorization(input: { marketplace: Marketplace; query: Record<string, string | undefined>; tenantId?: string }): Promise<AuthorizationResult>;
+  /** Verifies seller-portal keys with the marketplace, stores them and returns the connection id. */
+  connectWithApiKey(input: { tenantId: string; marketplace: Marketplace; credentials: ApiKeyCredentials }): Promise<string>;
+  /** Revokes at the marketplace where it can, deletes the stored secrets and marks the connection DISCONNECTED. */
+  disconnect(input: { tenantId: string; connectionId: string }): Promise<DisconnectOutcome>;
+  /** Refreshes the connection's access token now, whatever its expiry. */
+  refresh(input: { tenantId: string; connectionId: string }): Promise<void>;
+  /** Days before an authorization lapses from which the connection reports it as expiring soon. */
+  readonly authorizationExpiryWarningDays: number;
+}
+
+/**
+ * Outcome of a disconnect at the marketplace: REVOKED, NOT_SUPPORTED (the marketplace documents no
+ * revocation call), FAILED (the call failed, so the seller must remove the app there) or
+ * NO_CREDENTIALS (nothing was stored to revoke with).
+ */
+export type AuthorizationRevocation = 'REVOKED' | 'NOT_SUPPORTED' | 'FAILED' | 'NO_CREDENTIALS';
+
+export interface DisconnectOutcome {
+  connectionId: string;
+  revocation: AuthorizationRevocation;
 }
 
 export interface SyncPort {
@@ -34,6 +61,8 @@ export const SYNC_EVENT_TYPES = [
   'STOCK_PUSHED',
   'ORDER_APPLIED',
   'CONNECTION_STATUS_CHANGED',
+  'CONNECTION_DEGRADED',
+  'CONNECTION_RECOVERED',
 ] as const;
 export type SyncEventType = (typeof SYNC_EVENT_TYPES)[number];
 

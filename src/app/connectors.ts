@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ConnectorRegistry } from '../connections/registry.js';
 import { createMercadoLibreConfig, createMercadoLibreConnector } from '../connectors/mercadolibre/index.js';
+import type { ResiliencePolicy } from '../connectors/shared/resilience/index.js';
 import { createSheinConfig, createSheinConnector } from '../connectors/shein/index.js';
 import { createShopifyConfig, createShopifyConnector, type ShopEndpointResolver } from '../connectors/shopify/index.js';
 import { createTikTokConfig, createTikTokConnector } from '../connectors/tiktok/index.js';
+import { resiliencePolicyFromConfig } from './resilience.js';
 
 /** App credentials and hosts of each marketplace to use instead of the configured ones, such as the local sandboxes. */
 export interface MarketplaceEndpoints {
@@ -19,9 +21,16 @@ export interface MarketplaceEndpoints {
 /**
  * Registers a connector for each marketplace with credentials, from `endpoints` (the sandboxes)
  * or else from configuration. Redirect URIs point at this service's OAuth callback route, and
- * Shein's webhook path at its webhook route, both under `publicUrl`.
+ * Shein's webhook path at its webhook route, both under `publicUrl`. Every connector sends its
+ * session calls through `resilience`, one policy (and one set of circuit breakers) per process.
  */
-export function createConnectors(config: Config, publicUrl: string, logger: Logger, endpoints: MarketplaceEndpoints = {}): ConnectorRegistry {
+export function createConnectors(
+  config: Config,
+  publicUrl: string,
+  logger: Logger,
+  endpoints: MarketplaceEndpoints = {},
+  resilience: ResiliencePolicy = resiliencePolicyFromConfig(config, { logger }),
+): ConnectorRegistry {
   const registry = new ConnectorRegistry();
   const redirectUri = (segment: string) => `${publicUrl}/oauth/${segment}/callback`;
   const notConfigured = (marketplace: string, variables: string) =>
@@ -31,7 +40,7 @@ export function createConnectors(config: Config, publicUrl: string, logger: Logg
     ? { clientId: config.MERCADOLIBRE_CLIENT_ID, clientSecret: config.MERCADOLIBRE_CLIENT_SECRET, authBaseUrl: config.MERCADOLIBRE_AUTH_URL, apiBaseUrl: config.MERCADOLIBRE_API_URL }
     : undefined);
   if (mercadolibre) {
-    registry.register(createMercadoLibreConnector(createMercadoLibreConfig({ ...mercadolibre, redirectUri: redirectUri('mercadolibre') })));
+    registry.register(createMercadoLibreConnector(createMercadoLibreConfig({ ...mercadolibre, redirectUri: redirectUri('mercadolibre') }), { resilience }));
   } else {
     notConfigured('MercadoLibre', 'MERCADOLIBRE_CLIENT_ID and MERCADOLIBRE_CLIENT_SECRET');
   }
@@ -41,7 +50,7 @@ export function createConnectors(config: Config, publicUrl: string, logger: Logg
     : undefined);
   if (shopify) {
     const shopifyConfig = createShopifyConfig({ ...shopify, redirectUri: redirectUri('shopify'), apiVersion: config.SHOPIFY_API_VERSION });
-    registry.register(createShopifyConnector(shopifyConfig, { logger: logger.child({ module: 'shopify' }) }));
+    registry.register(createShopifyConnector(shopifyConfig, { logger: logger.child({ module: 'shopify' }), resilience }));
   } else {
     notConfigured('Shopify', 'SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET');
   }
@@ -50,7 +59,7 @@ export function createConnectors(config: Config, publicUrl: string, logger: Logg
     ? { appKey: config.TIKTOK_APP_KEY, appSecret: config.TIKTOK_APP_SECRET, serviceId: config.TIKTOK_SERVICE_ID, authBaseUrl: config.TIKTOK_AUTH_URL, apiBaseUrl: config.TIKTOK_API_URL }
     : undefined);
   if (tiktok) {
-    registry.register(createTikTokConnector(createTikTokConfig({ ...tiktok, redirectUri: redirectUri('tiktok') })));
+    registry.register(createTikTokConnector(createTikTokConfig({ ...tiktok, redirectUri: redirectUri('tiktok') }), { resilience }));
   } else {
     notConfigured('TikTok Shop', 'TIKTOK_APP_KEY, TIKTOK_APP_SECRET and TIKTOK_SERVICE_ID');
   }
@@ -61,7 +70,7 @@ export function createConnectors(config: Config, publicUrl: string, logger: Logg
   if (shein) {
     // SHEIN signs each event callback over the path of the registered URL, so the path must match exactly.
     const webhookPath = new URL(`${publicUrl}/webhooks/shein`).pathname;
-    registry.register(createSheinConnector(createSheinConfig({ ...shein, redirectUri: redirectUri('shein'), webhookPath })));
+    registry.register(createSheinConnector(createSheinConfig({ ...shein, redirectUri: redirectUri('shein'), webhookPath }), { resilience }));
   } else {
     notConfigured('Shein', 'SHEIN_APP_ID and SHEIN_APP_SECRET');
   }

@@ -28,6 +28,8 @@ export function ormOptions(databaseUrl: string, logger?: Logger, hooks: OrmHooks
       },
     },
     discovery: { warnWhenNoEntities: false },
+    // Rate-limit state (src/traffic) is plain SQL with its own migration, not entities.
+    schemaGenerator: { skipTables: [/^rate_limit_/] },
     allowGlobalContext: false,
     pool: { min: 0, max: 10 },
     debug: onQuery ? ['query'] : false,

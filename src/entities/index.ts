@@ -1,3 +1,4 @@
+import { ApiUsage } from './api-usage.js';
 import { Credential } from './credential.js';
 import { InventoryAdjustment } from './inventory-adjustment.js';
 import { Listing } from './listing.js';
@@ -10,6 +11,7 @@ import { WebhookDelivery } from './webhook-delivery.js';
 
 export * from './enums.js';
 export { TenantEntity } from './base.js';
+export { ApiUsage };
 export {
   Credential, InventoryAdjustment, Listing, MarketplaceConnection, OAuthState, Product, SyncConflict, SyncRun,
   WebhookDelivery,
@@ -18,4 +20,5 @@ export {
 export const ENTITIES = [
   MarketplaceConnection, Credential, OAuthState, Product, Listing, SyncRun, SyncConflict, WebhookDelivery,
   InventoryAdjustment,
+  ApiUsage,
 ];

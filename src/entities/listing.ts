@@ -31,6 +31,10 @@ export class Listing extends TenantEntity {
   @Property({ type: 'string', length: 64 })
   externalVariantId: Opt<string> = '';
 
+  /** Marketplace id a stock write needs (Shopify: InventoryItem gid); null when none is known. */
+  @Property({ type: 'text', nullable: true })
+  stockHandle: string | null = null;
+
   @Property({ type: 'text' })
   title!: string;
 

@@ -45,6 +45,26 @@ export class MarketplaceConnection extends TenantEntity {
   @Property({ type: 'Date', nullable: true })
   lastSyncAt: Date | null = null;
 
+  /** When a user last disconnected the account; kept after a reconnect, as history. */
+  @Property({ type: 'Date', nullable: true })
+  disconnectedAt: Date | null = null;
+
+  /**
+   * When the connection's circuit breaker last opened after repeated marketplace failures (5xx,
+   * network errors, timeouts); null while calls work. Cleared when a test call succeeds.
+   */
+  @Property({ type: 'Date', nullable: true })
+  degradedAt: Date | null = null;
+
+  /** The failure that opened the circuit, for the merchant and support; null when not degraded. */
+  @Property({ type: 'text', nullable: true })
+  degradedReason: string | null = null;
+
+  /** Whether marketplace calls are paused by an open circuit breaker. */
+  get degraded(): Opt<boolean> {
+    return this.degradedAt !== null;
+  }
+
   /** Checkpoint of an unfinished listing import, so a restarted job resumes where it stopped. */
   @Property({ type: 'json', nullable: true })
   importCheckpoint?: Record<string, unknown> | null = null;

@@ -21,7 +21,9 @@ export const DEFAULT_RETRY: RetryOptions = { attempts: 3, backoffMs: 10_000 };
 /**
  * Builds Agenda's backoff strategy for a retry policy. Agenda calls it after each failure with
  * the failure count so far (`attempt`), reschedules the job after the returned delay, and marks
- * the job failed for good when it returns null.
+ * the job failed for good when it returns null, which happens after `attempts` runs whatever the
+ * error. An error with `retryAfterSeconds` (a marketplace's Retry-After, or the time until an open
+ * circuit breaker lets a test call through) delays the retry at least that long.
  */
 export function exponentialRetry({ attempts, backoffMs }: RetryOptions): BackoffStrategy {
   if (!Number.isInteger(attempts) || attempts < 1) {
@@ -32,6 +34,11 @@ export function exponentialRetry({ attempts, backoffMs }: RetryOptions): Backoff
   }
   return ({ attempt, error }) => {
     if (error instanceof PermanentJobError || attempt >= attempts) return null;
-    return backoffMs * 2 ** (attempt - 1);
+    return Math.max(backoffMs * 2 ** (attempt - 1), requestedWaitMs(error));
   };
+}
+
+function requestedWaitMs(error: Error): number {
+  const seconds = (error as Error & { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }

@@ -56,7 +56,12 @@ export function defineSyncJobs(queue: JobQueue, deps: SyncDependencies): void {
   queue.define(SYNC_JOBS.processWebhook, (data) => withRetryPolicy(() => processWebhookDelivery(deps, data)), { schema: webhookData, attempts: MAX_WEBHOOK_ATTEMPTS, backoffMs: 2_000 });
 }
 
-/** Retries only what may succeed later; invalid input or a revoked authorization fails at once. */
+/**
+ * Retries only what may succeed later; invalid input or a revoked authorization fails at once. A
+ * retryable MarketplaceError has already used up the client's own attempts (or met an open
+ * circuit), so the job runs again only its definition's bounded `attempts`, each no sooner than
+ * the wait the error carries.
+ */
 async function withRetryPolicy(work: () => Promise<unknown>): Promise<void> {
   try {
     await work();

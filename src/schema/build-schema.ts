@@ -6,17 +6,22 @@ import { parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type PubSub } from 'type-graphql';
 // Imported in the order the types should appear in the printed schema.
 import { ConnectionResolver } from './connections/connection.resolver.js';
+import { ConnectionStatusFieldsResolver } from './connections/connection-fields.resolver.js';
+import { ConnectionLifecycleResolver } from './connections/connection-lifecycle.resolver.js';
+import { ConnectionStatusResolver } from './connections/connection-status.resolver.js';
 import { ListingResolver } from './listings/listing.resolver.js';
 import { SyncRunResolver } from './sync-runs/sync-run.resolver.js';
 import { SyncConflictResolver } from './conflicts/conflict.resolver.js';
 import { ProductListingsResolver, resolveProductReference } from './products/product.resolver.js';
 import { SyncEventResolver } from './events/sync-event.resolver.js';
+import { ApiUsageResolver } from './usage/api-usage.resolver.js';
 
 /** Apollo Federation 2 directives this subgraph uses. */
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
 
 const RESOLVERS = [
-  ConnectionResolver, ListingResolver, SyncRunResolver, SyncConflictResolver, ProductListingsResolver, SyncEventResolver,
+  ConnectionResolver, ConnectionStatusFieldsResolver, ConnectionLifecycleResolver, ConnectionStatusResolver, ListingResolver, SyncRunResolver, SyncConflictResolver, ProductListingsResolver, SyncEventResolver,
+  ApiUsageResolver,
 ] as const;
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from '../connections/registry.js';
+import { processMetrics } from '../metrics/index.js';
 import type { SyncScheduler } from '../sync/scheduling.js';
 import { receiveWebhook } from '../sync/webhooks.js';
 import { marketplaceFromPath } from './marketplace-path.js';
@@ -25,6 +26,7 @@ export function webhookRoutes(deps: { orm: MikroORM; connectors: ConnectorRegist
         return reply.code(415).send({ error: 'unsupported_media_type', message: 'Send the webhook as application/json or application/x-www-form-urlencoded.' });
       }
       const receipt = await receiveWebhook(deps, marketplace, { headers: request.headers, rawBody });
+      processMetrics().countWebhookDelivery(marketplace, receipt.status);
       switch (receipt.status) {
         case 'rejected':
           logger.warn({ marketplace, reason: receipt.reason }, 'webhook rejected');

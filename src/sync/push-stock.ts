@@ -1,19 +1,18 @@
-import type { FilterQuery } from '@mikro-orm/postgresql';
 import { tenantEntityManager } from '../database/orm.js';
 import { Listing, ListingPushState, MarketplaceConnection, SyncRun, SyncRunKind } from '../entities/index.js';
 import type { StockChange, StockWriteResult } from '../connectors/shared/types.js';
+import { processMetrics } from '../metrics/index.js';
 import { sessionFor, type SyncDependencies } from './context.js';
 import { lockTenantStock } from './locks.js';
+import { pendingPushPages } from './push-pages.js';
 import { beginRun, finishRun } from './runs.js';
 
-/** Listings written per connector call batch; connectors split further to the marketplace's own limit. */
-const PUSH_BATCH = 200;
-
 /**
- * Writes EGDC's stock level of every listing waiting for a push on one connection. A listing whose
- * local level changed while the write was in flight stays pending for the next push. Returns the
- * run, or null when nothing was waiting and no run was requested, or when another push of the same
- * connection is running.
+ * Writes EGDC's stock level of every listing waiting for a push on one connection. Each listing is
+ * written once with its newest level, however many changes it had since the last push, in pages
+ * that fill the connector's requests. A listing whose local level changed while the write was in
+ * flight stays pending for the next push. Returns the run, or null when nothing was waiting and no
+ * run was requested, or when another push of the same connection is running.
  */
 export async function runStockPush(deps: SyncDependencies, input: { tenantId: string; connectionId: string; syncRunId?: string; trigger?: string }): Promise<SyncRun | null> {
   // One push per connection at a time, across processes: two pushes would read the same pending
@@ -37,27 +36,29 @@ async function pushPendingListings(deps: SyncDependencies, input: { tenantId: st
   const connection = await em.findOneOrFail(MarketplaceConnection, { id: input.connectionId });
   // A push someone asked for (startSync) has its run already and records it even with nothing to do.
   const requested = input.syncRunId ? await em.findOneOrFail(SyncRun, { id: input.syncRunId, connection }) : null;
-  const pending = await em.count(Listing, { connection, pushState: ListingPushState.PENDING_PUSH });
+  const pending = await em.count(Listing, pendingFilter(connection));
   if (pending === 0 && !requested) return null;
   const run = requested ?? em.create(SyncRun, { tenantId: input.tenantId, connection, kind: SyncRunKind.PUSH, trigger: input.trigger ?? 'stock-change' });
   await beginRun(em, deps.events, run);
   const connector = deps.connectors.get(connection.marketplace);
   const session = sessionFor(deps, connection, run);
   try {
-    // Keyset paging on the uuid primary key; the first page has no lower bound ('' is not a valid uuid).
-    let lastId: string | null = null;
-    for (;;) {
-      const after: FilterQuery<Listing> = lastId === null ? {} : { id: { $gt: lastId } };
-      const batch: Listing[] = await em.find(Listing, { connection, pushState: ListingPushState.PENDING_PUSH, ...after }, { orderBy: { id: 'asc' }, limit: PUSH_BATCH });
-      if (batch.length === 0) break;
-      lastId = batch[batch.length - 1]!.id;
+    for await (const page of pendingPushPages(em, connection, connector.stockWriteBatch)) {
       const sent = new Map<string, { listing: Listing; quantity: number }>();
-      const changes: StockChange[] = batch.filter((listing) => listing.localStock !== null).map((listing) => {
+      const changes: StockChange[] = page.map((listing) => {
         sent.set(changeKey(listing.externalId, listing.externalVariantId), { listing, quantity: listing.localStock! });
-        return { externalId: listing.externalId, externalVariantId: listing.externalVariantId || null, quantity: listing.localStock! };
+        // The handle and the last known marketplace level let a compare-and-set write skip its read.
+        return {
+          externalId: listing.externalId,
+          externalVariantId: listing.externalVariantId || null,
+          quantity: listing.localStock!,
+          stockHandle: listing.stockHandle,
+          expectedQuantity: listing.remoteStock,
+        };
       });
       run.readCount += changes.length;
       const result = await connector.writeStock(session, changes);
+      processMetrics().countStockPush(connection.marketplace, { applied: result.applied.length, failed: result.failed.length });
       await recordPushResult(deps, input.tenantId, run, sent, result);
     }
     await finishRun(em, deps.events, deps.logger, run);
@@ -65,9 +66,11 @@ async function pushPendingListings(deps: SyncDependencies, input: { tenantId: st
     await finishRun(em, deps.events, deps.logger, run, error);
     throw error;
   }
-  if (await em.count(Listing, { connection, pushState: ListingPushState.PENDING_PUSH })) {
-    // NOTE: retryable failures are retried by another push after the debounce delay. Until a
-    // circuit breaker exists, a marketplace that keeps failing is retried at that pace.
+  if (await em.count(Listing, pendingFilter(connection))) {
+    // NOTE: retryable failures are retried by another push after the debounce delay, with no
+    // limit. While the connection's circuit breaker is open, those pushes fail at once without
+    // calling the marketplace, so a marketplace that keeps failing gets one test call per cooldown
+    // and worker process.
     await deps.scheduler.pushStock({ tenantId: input.tenantId, connectionId: connection.id });
   }
   if (run.writtenCount > 0) {
@@ -120,6 +123,11 @@ async function recordPushResult(
     }
     await em.flush();
   });
+}
+
+/** Listings a push writes; one without a local level has nothing to send and is left as it is. */
+function pendingFilter(connection: MarketplaceConnection) {
+  return { connection, pushState: ListingPushState.PENDING_PUSH, localStock: { $ne: null } };
 }
 
 function changeKey(externalId: string, externalVariantId: string): string {

@@ -63,6 +63,8 @@ export async function applyRemoteListings(em: EntityManager, connection: Marketp
     listing.status = item.status;
     listing.size = item.size;
     listing.color = item.color;
+    // A source that does not know the handle leaves it out; the stored one stays.
+    if (item.stockHandle !== undefined) listing.stockHandle = item.stockHandle;
     if (listing.remoteStock !== item.availableQuantity) {
       listing.remoteStock = item.availableQuantity;
       listing.remoteChangedAt = item.updatedAt ?? now;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { SyncRun, SyncRunStatus } from '../entities/index.js';
+import { processMetrics } from '../metrics/index.js';
 import type { EventsPort } from '../services.js';
 
 /** Marks a run as running and publishes it. */
@@ -20,6 +21,7 @@ export async function finishRun(em: EntityManager, events: EventsPort, logger: L
     run.errorCount += 1;
   }
   await em.flush();
+  processMetrics().countSyncRun(run.kind, run.status);
   const log = logger.child({ tenantId: run.tenantId, connectionId: run.connection.id, syncRunId: run.id, kind: run.kind });
   if (error === undefined) log.info({ read: run.readCount, written: run.writtenCount, apiCalls: run.apiCalls }, 'sync run succeeded');
   else log.error({ err: error }, 'sync run failed');

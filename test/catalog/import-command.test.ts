@@ -1,7 +1,6 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_COLUMNS } from '../../src/catalog/columns.js';
 import { runImportCatalog } from '../../src/commands/import-catalog.js';
@@ -9,6 +8,7 @@ import { tenantEntityManager } from '../../src/database/orm.js';
 import { Product } from '../../src/entities/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { REAL_CATALOG_PATH, buildCsv } from './support.js';
+import { testLogger } from '../support/logger.js';
 
 /** Collects what the command writes to one stream. */
 function capture() {
@@ -24,7 +24,7 @@ function capture() {
 describe('import-catalog command', () => {
   let database: TestDatabase;
   let folder: string;
-  const logger = pino({ level: 'silent' });
+  const logger = testLogger();
 
   const run = async (argv: string[], env: NodeJS.ProcessEnv = { NODE_ENV: 'test' }, withOrm = true) => {
     const stdout = capture();

@@ -7,13 +7,14 @@ import {
 } from '../../src/entities/index.js';
 import { AppError } from '../../src/errors.js';
 import {
-  ALLOWED_RETURN_URL, CLIENT_ID, REDIRECT_URI, shoeItems, silentLogger, startSyncHarness, waitFor, type SyncHarness,
+  ALLOWED_RETURN_URL, CLIENT_ID, REDIRECT_URI, shoeItems, startSyncHarness, waitFor, type SyncHarness,
 } from '../support/sync-harness.js';
+import { testLogger } from '../support/logger.js';
 
 let harness: SyncHarness;
 
 function authorizationDeps() {
-  return { orm: harness.orm, vault: harness.vault, connectors: harness.connectors, events: harness.events, sync: harness.sync, logger: silentLogger };
+  return { orm: harness.orm, vault: harness.vault, connectors: harness.connectors, events: harness.events, sync: harness.sync, logger: testLogger() };
 }
 
 beforeAll(async () => {

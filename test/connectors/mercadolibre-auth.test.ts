@@ -12,14 +12,15 @@ import {
 import { createPkcePair, MarketplaceError, type TokenSet } from '../../src/connectors/shared/index.js';
 import { startMercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { MercadoLibreSandbox } from '../../src/sandbox/mercadolibre/types.js';
-import { CLIENT_ID, CLIENT_SECRET, connectSeller, footwearItems, REDIRECT_URI, sandboxApp, sandboxConfig, silentLogger } from './mercadolibre-fixtures.js';
+import { CLIENT_ID, CLIENT_SECRET, connectSeller, footwearItems, REDIRECT_URI, sandboxApp, sandboxConfig } from './mercadolibre-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 let sandbox: MercadoLibreSandbox;
 let config: MercadoLibreConfig;
 let userId: number;
 
 beforeAll(async () => {
-  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp()], ratePerSecond: 1000, logger: silentLogger });
+  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp()], ratePerSecond: 1000, logger: testLogger() });
   config = sandboxConfig(sandbox);
   userId = sandbox.seedSeller({ nickname: 'TIENDA_AUTH', items: footwearItems(2, 'AUTH') }).userId;
 });

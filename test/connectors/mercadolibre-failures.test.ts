@@ -4,7 +4,8 @@ import { itemSchema } from '../../src/connectors/mercadolibre/schemas.js';
 import { MarketplaceError, MarketplaceResponseShapeError } from '../../src/connectors/shared/index.js';
 import { startMercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { MercadoLibreSandbox } from '../../src/sandbox/mercadolibre/types.js';
-import { connectSeller, footwearItems, sandboxApp, sandboxConfig, silentLogger } from './mercadolibre-fixtures.js';
+import { connectSeller, footwearItems, sandboxApp, sandboxConfig } from './mercadolibre-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 let sandbox: MercadoLibreSandbox;
 let client: MercadoLibreClient;
@@ -13,7 +14,7 @@ let itemIds: string[];
 let foreignItemId: string;
 
 beforeAll(async () => {
-  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp()], ratePerSecond: 1000, logger: silentLogger });
+  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp()], ratePerSecond: 1000, logger: testLogger() });
   const config = sandboxConfig(sandbox);
   ({ userId, itemIds } = sandbox.seedSeller({ nickname: 'TIENDA_FALLAS', items: footwearItems(3, 'FALLA') }));
   [foreignItemId] = sandbox.seedSeller({ nickname: 'OTRA_TIENDA', items: footwearItems(1, 'OTRA') }).itemIds as [string];

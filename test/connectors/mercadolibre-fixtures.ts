@@ -1,4 +1,3 @@
-import pino from 'pino';
 import type { MercadoLibreSandbox, SeedItem } from '../../src/sandbox/mercadolibre/types.js';
 import {
   createMercadoLibreConfig,
@@ -7,12 +6,12 @@ import {
   type MercadoLibreConfig,
 } from '../../src/connectors/mercadolibre/index.js';
 import { createPkcePair, type TokenSet } from '../../src/connectors/shared/index.js';
+import { ResiliencePolicy } from '../../src/connectors/shared/resilience/index.js';
+import { testLogger } from '../support/logger.js';
 
 export const CLIENT_ID = '4444555566667777';
 export const CLIENT_SECRET = 'sandbox-client-secret-0123456789';
 export const REDIRECT_URI = 'https://app.example.test/oauth/mercadolibre/callback';
-
-export const silentLogger = pino({ level: 'silent' });
 
 /** Application entry for startMercadoLibreSandbox. */
 export function sandboxApp(notificationUrl?: string) {
@@ -40,7 +39,8 @@ export async function connectSeller(sandbox: MercadoLibreSandbox, config: Mercad
   const pkce = createPkcePair();
   const code = sandbox.issueAuthorizationCode({ clientId: CLIENT_ID, userId, redirectUri: REDIRECT_URI, codeChallenge: pkce.challenge });
   const tokens = await exchangeCode(config, { code, codeVerifier: pkce.verifier });
-  const client = new MercadoLibreClient({ config, tokenSource: { getAccessToken: async () => tokens.accessToken } });
+  // One attempt per call: these tests check how each response is handled; test/resilience covers retries.
+  const client = new MercadoLibreClient({ config, tokenSource: { getAccessToken: async () => tokens.accessToken }, resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
   return { tokens, client };
 }
 

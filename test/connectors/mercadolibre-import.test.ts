@@ -3,13 +3,14 @@ import { importPage, MULTIGET_MAX_IDS, type MercadoLibreClient } from '../../src
 import type { ImportCheckpoint, RemoteListing } from '../../src/connectors/shared/index.js';
 import { startMercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { MercadoLibreSandbox, RecordedRequest } from '../../src/sandbox/mercadolibre/types.js';
-import { connectSeller, footwearItems, sandboxApp, sandboxConfig, silentLogger } from './mercadolibre-fixtures.js';
+import { connectSeller, footwearItems, sandboxApp, sandboxConfig } from './mercadolibre-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 let sandbox: MercadoLibreSandbox;
 
 beforeAll(async () => {
   // A high limit, because this connector sends no retries and the import makes many calls.
-  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp()], ratePerSecond: 100_000, logger: silentLogger });
+  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp()], ratePerSecond: 100_000, logger: testLogger() });
 });
 
 afterAll(async () => {

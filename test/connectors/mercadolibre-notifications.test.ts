@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMercadoLibreConnector,
@@ -10,7 +9,8 @@ import {
 } from '../../src/connectors/mercadolibre/index.js';
 import { startMercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { MercadoLibreSandbox } from '../../src/sandbox/mercadolibre/types.js';
-import { connectSeller, footwearItems, sandboxApp, sandboxConfig, silentLogger } from './mercadolibre-fixtures.js';
+import { connectSeller, footwearItems, sandboxApp, sandboxConfig } from './mercadolibre-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 let receiver: Server;
 const received: string[] = [];
@@ -32,7 +32,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const notificationUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/mercadolibre`;
 
-  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp(notificationUrl)], ratePerSecond: 1000, logger: silentLogger });
+  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp(notificationUrl)], ratePerSecond: 1000, logger: testLogger() });
   const seeded = sandbox.seedSeller({ nickname: 'TIENDA_AVISOS', items: footwearItems(2, 'AVISO') });
   userId = seeded.userId;
   itemId = seeded.itemIds[1] ?? '';
@@ -113,7 +113,7 @@ describe('MercadoLibre notifications', () => {
     const session = {
       accountId: String(userId),
       tokens: { getAccessToken: async () => accessToken },
-      logger: pino({ level: 'silent' }),
+      logger: testLogger(),
       onApiCall: () => {
         apiCalls += 1;
       },

@@ -3,7 +3,8 @@ import { writeStock, type MercadoLibreClient } from '../../src/connectors/mercad
 import type { StockChange } from '../../src/connectors/shared/index.js';
 import { startMercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { Item, MercadoLibreSandbox, RecordedRequest } from '../../src/sandbox/mercadolibre/types.js';
-import { connectSeller, footwearItems, sandboxApp, sandboxConfig, silentLogger } from './mercadolibre-fixtures.js';
+import { connectSeller, footwearItems, sandboxApp, sandboxConfig } from './mercadolibre-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 let sandbox: MercadoLibreSandbox;
 let client: MercadoLibreClient;
@@ -24,7 +25,7 @@ const threeSizes = {
 };
 
 beforeAll(async () => {
-  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp()], ratePerSecond: 1000, logger: silentLogger });
+  sandbox = await startMercadoLibreSandbox({ apps: [sandboxApp()], ratePerSecond: 1000, logger: testLogger() });
   const config = sandboxConfig(sandbox);
   const seeded = sandbox.seedSeller({ nickname: 'TIENDA_STOCK', items: [threeSizes, ...footwearItems(2, 'STOCK', 2)] });
   [shoeId, plainId, otherShoeId] = seeded.itemIds as [string, string, string];

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MarketplaceError, MarketplaceResponseShapeError, type TokenSet } from '../../src/connectors/shared/index.js';
+import { MarketplaceError, MarketplaceResponseShapeError, ResiliencePolicy, type TokenSet } from '../../src/connectors/shared/index.js';
 import { z } from 'zod';
 import { createSheinConnector, fetchListings, fetchOrder, fetchSpu, importPage, SheinClient, type SheinConfig } from '../../src/connectors/shein/index.js';
 import type { SeededSeller, SheinSandbox } from '../../src/sandbox/shein/index.js';
 import { connectSeller, footwear, sandboxConfig, sessionFor, startTestSandbox } from './shein-fixtures.js';
+
+const singleAttempt = new ResiliencePolicy({ maxAttempts: 1 });
 
 let sandbox: SheinSandbox;
 let config: SheinConfig;
@@ -16,7 +18,8 @@ beforeAll(async () => {
   config = sandboxConfig(sandbox);
   seeded = sandbox.seedSeller({ name: 'ZAPATERIA_FALLAS', products: footwear(3, 'FAL') });
   tokens = await connectSeller(sandbox, config, seeded.supplierId);
-  client = new SheinClient({ config, openKeyId: String(tokens.metadata?.openKeyId), tokenSource: { getAccessToken: async () => tokens.accessToken } });
+  // One attempt per call: these tests check how each response is handled; test/resilience covers retries.
+  client = new SheinClient({ config, openKeyId: String(tokens.metadata?.openKeyId), tokenSource: { getAccessToken: async () => tokens.accessToken }, resilience: singleAttempt });
 });
 
 beforeEach(() => {
@@ -94,7 +97,7 @@ describe('SHEIN error mapping', () => {
   });
 
   it('maps a timeout to transient', async () => {
-    const slowClient = new SheinClient({ config: { ...config, timeoutMs: 100 }, openKeyId: String(tokens.metadata?.openKeyId), tokenSource: { getAccessToken: async () => tokens.accessToken } });
+    const slowClient = new SheinClient({ config: { ...config, timeoutMs: 100 }, openKeyId: String(tokens.metadata?.openKeyId), tokenSource: { getAccessToken: async () => tokens.accessToken }, resilience: singleAttempt });
     sandbox.injectFault({ path: '/open-api/goods/spu-info', latencyMs: 400 });
 
     const error = await rejectionOf(fetchListings(slowClient, [spuName()]));

@@ -1,20 +1,18 @@
 import { createCipheriv } from 'node:crypto';
-import pino from 'pino';
 import type { ConnectorSession, TokenSet } from '../../src/connectors/shared/index.js';
 import { createSheinConfig, exchangeTempToken, type SheinConfig } from '../../src/connectors/shein/index.js';
 import { startSheinSandbox } from '../../src/sandbox/shein/index.js';
 import type { SeedProduct, SheinSandbox, SheinSandboxOptions } from '../../src/sandbox/shein/index.js';
+import { testLogger } from '../support/logger.js';
 
 export const APP_ID = '7F3A9C0E5B21D4468A0C1E2F3B4D5';
 export const APP_SECRET = '5F0C2B9A7D3E4F618A2B3C4D5E6F7A8B';
 export const REDIRECT_URI = 'https://app.example.test/oauth/shein/callback';
 
-export const silentLogger = pino({ level: 'silent' });
-
 export function startTestSandbox(options: SheinSandboxOptions & { webhookUrl?: string } = {}): Promise<SheinSandbox> {
   const { webhookUrl, ...rest } = options;
   return startSheinSandbox({
-    logger: silentLogger,
+    logger: testLogger(),
     requestSpacingMs: 0,
     apps: [{ appId: APP_ID, appSecret: APP_SECRET, redirectUrls: [REDIRECT_URI], webhookUrl }],
     ...rest,
@@ -45,7 +43,7 @@ export function sessionFor(tokens: TokenSet, calls: { count: number } = { count:
     accountId: tokens.accountId,
     metadata: tokens.metadata,
     tokens: { getAccessToken: async () => tokens.accessToken },
-    logger: silentLogger,
+    logger: testLogger(),
     onApiCall: () => {
       calls.count += 1;
     },

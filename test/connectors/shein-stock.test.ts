@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { StockChange, TokenSet } from '../../src/connectors/shared/index.js';
+import { ResiliencePolicy, type StockChange, type TokenSet } from '../../src/connectors/shared/index.js';
 import { createSheinConnector, type SheinConfig } from '../../src/connectors/shein/index.js';
 import type { RecordedRequest, SeededSeller, SheinSandbox } from '../../src/sandbox/shein/index.js';
 import { connectSeller, footwear, sandboxConfig, sessionFor, startTestSandbox } from './shein-fixtures.js';
@@ -143,7 +143,7 @@ describe('SHEIN writeStock', () => {
   });
 
   it('retries a timeout with the same keys', async () => {
-    const connector = createSheinConnector({ ...config, timeoutMs: 300 }, { stockWriteRetryDelayMs: 0 });
+    const connector = createSheinConnector({ ...config, timeoutMs: 300 }, { resilience: new ResiliencePolicy({ baseDelayMs: 0 }) });
     // The sandbox applies the first call but responds after the client gave up.
     sandbox.injectFault({ method: 'POST', path: CHANGE_PATH, latencyMs: 800 });
     const before = sandbox.requests.length;
@@ -165,7 +165,7 @@ describe('SHEIN writeStock', () => {
   });
 
   it('retries a 503 and gives up after three attempts', async () => {
-    const connector = createSheinConnector(config, { stockWriteRetryDelayMs: 0 });
+    const connector = createSheinConnector(config, { resilience: new ResiliencePolicy({ maxAttempts: 3, baseDelayMs: 0 }) });
     sandbox.injectFault({ method: 'POST', path: CHANGE_PATH, status: 503, times: 3 });
     const before = sandbox.requests.length;
     const changes = seeded.skuCodes.slice(0, 101).map((_, index) => change(index, 2));

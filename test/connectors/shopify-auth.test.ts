@@ -13,7 +13,8 @@ import {
 } from '../../src/connectors/shopify/index.js';
 import { MarketplaceError, type TokenSet } from '../../src/connectors/shared/index.js';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify/index.js';
-import { CLIENT_ID, CLIENT_SECRET, connectShop, footwearProducts, REDIRECT_URI, sandboxApp, sandboxConfig, silentLogger } from './shopify-fixtures.js';
+import { CLIENT_ID, CLIENT_SECRET, connectShop, footwearProducts, REDIRECT_URI, sandboxApp, sandboxConfig } from './shopify-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 const SHOP = 'zapateria-auth.myshopify.com';
 
@@ -28,7 +29,7 @@ let config: ShopifyConfig;
 let locationId: string;
 
 beforeAll(async () => {
-  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: silentLogger });
+  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: testLogger() });
   config = sandboxConfig(sandbox);
   locationId = sandbox.seedShop({ shopDomain: SHOP, name: 'Zapatería Auth', products: footwearProducts(1, 'AUTH') }).locationIds[0] ?? '';
 });

@@ -1,9 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createShopifyConnector, fetchOrder, type ShopifyConfig, type ShopifyConnector } from '../../src/connectors/shopify/index.js';
-import { MarketplaceError, type ConnectorSession } from '../../src/connectors/shared/index.js';
+import { MarketplaceError, ResiliencePolicy, type ConnectorSession } from '../../src/connectors/shared/index.js';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify/index.js';
-import { CLIENT_ID, connectShop, footwearProducts, sandboxApp, sandboxConfig, silentLogger, type ConnectedShop } from './shopify-fixtures.js';
+import { CLIENT_ID, connectShop, footwearProducts, sandboxApp, sandboxConfig, type ConnectedShop } from './shopify-fixtures.js';
+import { testLogger } from '../support/logger.js';
+
+const singleAttempt = new ResiliencePolicy({ maxAttempts: 1 });
 
 const SHOP = 'zapateria-fallas.myshopify.com';
 const GRAPHQL_PATH = `/shops/${SHOP}/admin/api/2026-04/graphql.json`;
@@ -15,11 +18,12 @@ let connected: ConnectedShop;
 let variantId: string;
 
 beforeAll(async () => {
-  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: silentLogger });
+  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: testLogger() });
   config = sandboxConfig(sandbox);
   const seeded = sandbox.seedShop({ shopDomain: SHOP, products: footwearProducts(3, 'FALLA') });
   variantId = seeded.products[0]?.variantIds[0] ?? '';
-  connector = createShopifyConnector(config, { importPageSize: 3 });
+  // One attempt per call: these tests check how each response is handled; test/resilience covers retries.
+  connector = createShopifyConnector(config, { importPageSize: 3, resilience: singleAttempt });
   connected = await connectShop(sandbox, config, SHOP);
 });
 
@@ -131,7 +135,7 @@ describe('Shopify error mapping', () => {
   });
 
   it('maps a timeout to transient', async () => {
-    const impatient = createShopifyConnector(sandboxConfig(sandbox, { timeoutMs: 100 }));
+    const impatient = createShopifyConnector(sandboxConfig(sandbox, { timeoutMs: 100 }), { resilience: singleAttempt });
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, latencyMs: 400 });
 
     const error = await rejectionOf(impatient.importListings(connected.session, null));

@@ -1,15 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { createShopifyConfig, exchangeCode, ShopifyGraphqlClient, type ShopifyConfig, type ShopifyConfigInput } from '../../src/connectors/shopify/index.js';
 import type { ConnectorSession, TokenSet } from '../../src/connectors/shared/index.js';
+import { ResiliencePolicy } from '../../src/connectors/shared/resilience/index.js';
 import type { SandboxAppConfig, SeedProduct, ShopifySandbox } from '../../src/sandbox/shopify/index.js';
+import { testLogger } from '../support/logger.js';
 
 export const CLIENT_ID = 'egdc-shopify-client-0001';
 export const CLIENT_SECRET = 'sandbox-shopify-secret-0123456789';
 export const REDIRECT_URI = 'https://app.example.test/oauth/shopify/callback';
-
-export const silentLogger = pino({ level: 'silent' });
 
 /** App entry for startShopifySandbox. */
 export function sandboxApp(webhookUrl?: string): SandboxAppConfig {
@@ -57,8 +56,9 @@ export async function connectShop(sandbox: ShopifySandbox, config: ShopifyConfig
   const { code } = sandbox.issueAuthorizationCode({ clientId: CLIENT_ID, shopDomain, redirectUri: REDIRECT_URI, scopes });
   const tokens = await exchangeCode(config, { code, shopDomain });
   const tokenSource = { getAccessToken: async () => tokens.accessToken };
-  const session: ConnectorSession = { accountId: shopDomain, metadata: tokens.metadata, tokens: tokenSource, logger: silentLogger };
-  const client = new ShopifyGraphqlClient({ config, shopDomain, tokenSource });
+  const session: ConnectorSession = { accountId: shopDomain, metadata: tokens.metadata, tokens: tokenSource, logger: testLogger() };
+  // One attempt per call: these tests check how each response is handled; test/resilience covers retries.
+  const client = new ShopifyGraphqlClient({ config, shopDomain, tokenSource, resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
   return { tokens, session, client };
 }
 

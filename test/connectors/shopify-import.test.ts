@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createShopifyConnector, type ShopifyConfig } from '../../src/connectors/shopify/index.js';
 import { MarketplaceError, MarketplaceResponseShapeError, type ImportCheckpoint, type RemoteListing } from '../../src/connectors/shared/index.js';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify/index.js';
-import { connectShop, footwearProducts, sandboxApp, sandboxConfig, silentLogger, type ConnectedShop } from './shopify-fixtures.js';
+import { connectShop, footwearProducts, sandboxApp, sandboxConfig, type ConnectedShop } from './shopify-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 const SHOP = 'zapateria-catalogo.myshopify.com';
 const WIDE_SHOP = 'zapateria-tallas.myshopify.com';
@@ -13,13 +14,15 @@ let sandbox: ShopifySandbox;
 let config: ShopifyConfig;
 let connected: ConnectedShop;
 let firstProductId: string;
+let firstInventoryItemId: string;
 
 beforeAll(async () => {
-  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: silentLogger });
+  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: testLogger() });
   config = sandboxConfig(sandbox);
   // The Plus plan's bucket (20 000 points) covers a full import without waiting.
   const seeded = sandbox.seedShop({ shopDomain: SHOP, plan: 'plus', products: footwearProducts(PRODUCT_COUNT, 'CAT') });
   firstProductId = seeded.products[0]?.productId ?? '';
+  firstInventoryItemId = seeded.products[0]?.inventoryItemIds[0] ?? '';
   sandbox.seedShop({
     shopDomain: WIDE_SHOP,
     plan: 'plus',
@@ -99,6 +102,7 @@ describe('Shopify import', () => {
       color: 'Negro',
       gtin: '7500000000001',
       updatedAt: expect.any(Date),
+      stockHandle: firstInventoryItemId,
     });
     expect(page.listings[1]?.gtin).toBeNull();
   });
@@ -162,7 +166,7 @@ describe('Shopify import', () => {
   });
 
   it('resumes a running bulk operation', async () => {
-    const slow = await startShopifySandbox({ apps: [sandboxApp()], logger: silentLogger, bulkOperationDelayMs: 150 });
+    const slow = await startShopifySandbox({ apps: [sandboxApp()], logger: testLogger(), bulkOperationDelayMs: 150 });
     try {
       slow.seedShop({ shopDomain: SHOP, plan: 'plus', products: footwearProducts(3, 'LENTO') });
       const slowConfig = sandboxConfig(slow);

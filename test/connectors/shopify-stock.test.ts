@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createShopifyConnector, writeStock, type ShopifyConfig } from '../../src/connectors/shopify/index.js';
-import type { StockChange } from '../../src/connectors/shared/index.js';
+import { createShopifyConnector, ShopifyGraphqlClient, writeStock, type ShopifyConfig } from '../../src/connectors/shopify/index.js';
+import { ResiliencePolicy, type StockChange } from '../../src/connectors/shared/index.js';
 import { startShopifySandbox, type RecordedRequest, type SeededProduct, type ShopifySandbox } from '../../src/sandbox/shopify/index.js';
-import { CLIENT_ID, connectShop, footwearProducts, sandboxApp, sandboxConfig, silentLogger, type ConnectedShop } from './shopify-fixtures.js';
+import { CLIENT_ID, connectShop, footwearProducts, sandboxApp, sandboxConfig, type ConnectedShop } from './shopify-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 const SHOP = 'zapateria-stock.myshopify.com';
 const GRAPHQL_PATH = `/shops/${SHOP}/admin/api/2026-04/graphql.json`;
@@ -22,7 +23,7 @@ let products: SeededProduct[];
 let locationId: string;
 
 beforeAll(async () => {
-  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: silentLogger });
+  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: testLogger() });
   config = sandboxConfig(sandbox);
   const seeded = sandbox.seedShop({ shopDomain: SHOP, plan: 'plus', locations: ['Bodega Centro', 'Sucursal Norte'], products: footwearProducts(80, 'STK', ['24', '25', '26']) });
   products = seeded.products;
@@ -223,8 +224,9 @@ describe('Shopify writeStock', () => {
     const before = sandbox.requests.length;
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, latencyMs: 0 });
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, status: 503 });
+    const client = new ShopifyGraphqlClient({ config, shopDomain: SHOP, tokenSource: connected.session.tokens, resilience: new ResiliencePolicy({ baseDelayMs: 0 }) });
 
-    const result = await writeStock(connected.client, [change(9, 0, 17)], { locationId });
+    const result = await writeStock(client, [change(9, 0, 17)], { locationId });
 
     expect(result.failed).toEqual([]);
     const mutations = mutationsSince(before);
@@ -236,7 +238,8 @@ describe('Shopify writeStock', () => {
 
   it('applies once when the answer is lost', async () => {
     const slowClientConfig = sandboxConfig(sandbox, { timeoutMs: 250 });
-    const { client } = await connectShop(sandbox, slowClientConfig, SHOP);
+    const { session } = await connectShop(sandbox, slowClientConfig, SHOP);
+    const client = new ShopifyGraphqlClient({ config: slowClientConfig, shopDomain: SHOP, tokenSource: session.tokens, resilience: new ResiliencePolicy({ baseDelayMs: 0 }) });
     const itemId = product(9).inventoryItemIds[1];
     const before = sandbox.requests.length;
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, latencyMs: 0 });

@@ -10,12 +10,12 @@ import {
   connectShop,
   sandboxApp,
   sandboxConfig,
-  silentLogger,
   startWebhookReceiver,
   type ConnectedShop,
   type ReceivedWebhook,
   type WebhookReceiver,
 } from './shopify-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 const SHOP = 'zapateria-avisos.myshopify.com';
 
@@ -28,7 +28,7 @@ let seeded: SeededShop;
 beforeAll(async () => {
   // The first delivery of every 7th webhook fails once, so retries are exercised.
   receiver = await startWebhookReceiver((index) => (index === 6 ? 500 : 200));
-  sandbox = await startShopifySandbox({ apps: [sandboxApp(receiver.url)], logger: silentLogger, webhookRetryDelayMs: 20 });
+  sandbox = await startShopifySandbox({ apps: [sandboxApp(receiver.url)], logger: testLogger(), webhookRetryDelayMs: 20 });
   seeded = sandbox.seedShop({
     shopDomain: SHOP,
     products: [

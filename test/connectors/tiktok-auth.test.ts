@@ -12,7 +12,8 @@ import {
 } from '../../src/connectors/tiktok/index.js';
 import { MarketplaceError, type TokenSet } from '../../src/connectors/shared/index.js';
 import { startTikTokSandbox, SCOPES, type SeededSeller, type TikTokSandbox } from '../../src/sandbox/tiktok/index.js';
-import { APP_KEY, APP_SECRET, connectShop, footwearProducts, REDIRECT_URI, rejectionOf, sandboxApp, sandboxConfig, silentLogger } from './tiktok-fixtures.js';
+import { APP_KEY, APP_SECRET, connectShop, footwearProducts, REDIRECT_URI, rejectionOf, sandboxApp, sandboxConfig } from './tiktok-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 let sandbox: TikTokSandbox;
 let config: TikTokConfig;
@@ -22,7 +23,7 @@ let multiShopSeller: SeededSeller;
 beforeAll(async () => {
   sandbox = await startTikTokSandbox({
     apps: [sandboxApp(), sandboxApp({ appKey: 'no-logistics-app', serviceId: '7172000000000070151', scopes: [SCOPES.authorization, SCOPES.productRead] })],
-    logger: silentLogger,
+    logger: testLogger(),
   });
   config = sandboxConfig(sandbox);
   seller = sandbox.seedSeller({ sellerName: 'Zapatería Centro', shops: [{ name: 'ZAPATERIA_CENTRO', products: footwearProducts(1, 'AUTH') }] });

@@ -8,9 +8,10 @@ import {
   TikTokClient,
   type TikTokConfig,
 } from '../../src/connectors/tiktok/index.js';
-import { MarketplaceError, MarketplaceResponseShapeError } from '../../src/connectors/shared/index.js';
+import { MarketplaceError, MarketplaceResponseShapeError, ResiliencePolicy } from '../../src/connectors/shared/index.js';
 import { SCOPES, startTikTokSandbox, type SeededSeller, type TikTokSandbox } from '../../src/sandbox/tiktok/index.js';
-import { APP_KEY, connectShop, footwearProducts, rejectionOf, sandboxApp, sandboxConfig, silentLogger, type ConnectedShop } from './tiktok-fixtures.js';
+import { APP_KEY, connectShop, footwearProducts, rejectionOf, sandboxApp, sandboxConfig, type ConnectedShop } from './tiktok-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 const SEARCH_PATH = '/product/202312/products/search';
 
@@ -23,7 +24,7 @@ let connected: ConnectedShop;
 beforeAll(async () => {
   sandbox = await startTikTokSandbox({
     apps: [sandboxApp(), sandboxApp({ appKey: 'no-orders-app', serviceId: '7172000000000070152', scopes: [SCOPES.authorization, SCOPES.productRead, SCOPES.logistics] })],
-    logger: silentLogger,
+    logger: testLogger(),
   });
   config = sandboxConfig(sandbox);
   seller = sandbox.seedSeller({ sellerName: 'Zapatería Fallas', shops: [{ name: 'FALLAS_MX', products: footwearProducts(2, 'FAL') }] });
@@ -45,6 +46,7 @@ function clientWith(overrides: { config?: TikTokConfig; shopCipher?: string; now
     tokenSource: { getAccessToken: async () => connected.tokens.accessToken },
     shopCipher: overrides.shopCipher ?? seller.shops[0]?.cipher,
     now: overrides.now,
+    resilience: new ResiliencePolicy({ maxAttempts: 1 }),
   });
 }
 

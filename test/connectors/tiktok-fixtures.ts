@@ -1,14 +1,13 @@
-import pino from 'pino';
 import { createTikTokConfig, exchangeCode, TikTokClient, type TikTokConfig } from '../../src/connectors/tiktok/index.js';
 import type { ConnectorSession, TokenSet } from '../../src/connectors/shared/index.js';
+import { ResiliencePolicy } from '../../src/connectors/shared/resilience/index.js';
 import type { SandboxAppConfig, SeedProduct, TikTokSandbox } from '../../src/sandbox/tiktok/index.js';
+import { testLogger } from '../support/logger.js';
 
 export const APP_KEY = '6a1b2c3d4e5f7';
 export const APP_SECRET = 'sandbox-app-secret-0123456789abcdef';
 export const SERVICE_ID = '7172000000000070150';
 export const REDIRECT_URI = 'https://app.example.test/oauth/tiktok/callback';
-
-export const silentLogger = pino({ level: 'silent' });
 
 /** App entry for startTikTokSandbox. */
 export function sandboxApp(overrides: Partial<SandboxAppConfig> = {}): SandboxAppConfig {
@@ -40,9 +39,10 @@ export async function connectShop(sandbox: TikTokSandbox, config: TikTokConfig, 
   const code = sandbox.issueAuthorizationCode({ appKey: config.appKey, openId });
   const tokens = await exchangeCode(config, code);
   const tokenSource = { getAccessToken: async () => tokens.accessToken };
-  const session: ConnectorSession = { accountId: tokens.accountId, metadata: tokens.metadata, tokens: tokenSource, logger: silentLogger };
+  const session: ConnectorSession = { accountId: tokens.accountId, metadata: tokens.metadata, tokens: tokenSource, logger: testLogger() };
   const cipher = typeof tokens.metadata?.shopCipher === 'string' ? tokens.metadata.shopCipher : undefined;
-  const client = new TikTokClient({ config, tokenSource, shopCipher: cipher });
+  // One attempt per call: these tests check how each response is handled; test/resilience covers retries.
+  const client = new TikTokClient({ config, tokenSource, shopCipher: cipher, resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
   return { tokens, session, client };
 }
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTikTokConnector, importPage, type TikTokConfig } from '../../src/connectors/tiktok/index.js';
 import { MarketplaceError, type ConnectorSession, type ImportCheckpoint, type RemoteListing } from '../../src/connectors/shared/index.js';
 import { startTikTokSandbox, type SeededShop, type TikTokSandbox } from '../../src/sandbox/tiktok/index.js';
-import { APP_KEY, connectShop, footwearProducts, rejectionOf, sandboxApp, sandboxConfig, silentLogger, type ConnectedShop } from './tiktok-fixtures.js';
+import { APP_KEY, connectShop, footwearProducts, rejectionOf, sandboxApp, sandboxConfig, type ConnectedShop } from './tiktok-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 let sandbox: TikTokSandbox;
 let config: TikTokConfig;
@@ -10,7 +11,7 @@ let shop: SeededShop;
 let connected: ConnectedShop;
 
 beforeAll(async () => {
-  sandbox = await startTikTokSandbox({ apps: [sandboxApp()], logger: silentLogger });
+  sandbox = await startTikTokSandbox({ apps: [sandboxApp()], logger: testLogger() });
   config = sandboxConfig(sandbox);
   // 45 models with 3 sizes each: 135 SKUs.
   const seller = sandbox.seedSeller({ sellerName: 'Zapatería Catálogo', shops: [{ name: 'CATALOGO_MX', products: footwearProducts(45, 'CAT') }] });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTikTokConnector, writeStock, type TikTokSkuErrorDetails } from '../../src/connectors/tiktok/index.js';
-import type { MarketplaceConnector, StockChange } from '../../src/connectors/shared/index.js';
+import { ResiliencePolicy, type MarketplaceConnector, type StockChange } from '../../src/connectors/shared/index.js';
 import { startTikTokSandbox, type RecordedRequest, type SeededShop, type Sku, type TikTokSandbox } from '../../src/sandbox/tiktok/index.js';
-import { connectShop, footwearProducts, sandboxApp, sandboxConfig, silentLogger, type ConnectedShop } from './tiktok-fixtures.js';
+import { connectShop, footwearProducts, sandboxApp, sandboxConfig, type ConnectedShop } from './tiktok-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 let sandbox: TikTokSandbox;
 let connector: MarketplaceConnector;
@@ -12,9 +13,10 @@ let multiShop: SeededShop;
 let multiConnected: ConnectedShop;
 
 beforeAll(async () => {
-  sandbox = await startTikTokSandbox({ apps: [sandboxApp()], logger: silentLogger });
+  sandbox = await startTikTokSandbox({ apps: [sandboxApp()], logger: testLogger() });
   const config = sandboxConfig(sandbox);
-  connector = createTikTokConnector(config);
+  // One attempt per call, so a single injected fault is the call's outcome; test/resilience covers retries.
+  connector = createTikTokConnector(config, { resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
   const seller = sandbox.seedSeller({ sellerName: 'Zapatería Stock', shops: [{ name: 'STOCK_MX', products: footwearProducts(4, 'STK') }] });
   const multi = sandbox.seedSeller({ sellerName: 'Bodegas Norte', shops: [{ name: 'NORTE_MX', warehouseCount: 2, products: footwearProducts(1, 'NOR') }] });
   [shop, multiShop] = [seller.shops[0], multi.shops[0]] as [SeededShop, SeededShop];

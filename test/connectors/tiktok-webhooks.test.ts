@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTikTokConnector } from '../../src/connectors/tiktok/index.js';
 import type { IncomingWebhook, MarketplaceConnector, ParsedWebhook } from '../../src/connectors/shared/index.js';
 import { startTikTokSandbox, type SeededSeller, type TikTokSandbox } from '../../src/sandbox/tiktok/index.js';
-import { connectShop, footwearProducts, sandboxApp, sandboxConfig, silentLogger, type ConnectedShop } from './tiktok-fixtures.js';
+import { connectShop, footwearProducts, sandboxApp, sandboxConfig, type ConnectedShop } from './tiktok-fixtures.js';
+import { testLogger } from '../support/logger.js';
 
 interface Delivery {
   headers: IncomingHttpHeaders;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/tiktok`;
 
-  sandbox = await startTikTokSandbox({ apps: [sandboxApp({ webhookUrl })], logger: silentLogger, webhookRetryDelaysMs: [20, 20] });
+  sandbox = await startTikTokSandbox({ apps: [sandboxApp({ webhookUrl })], logger: testLogger(), webhookRetryDelaysMs: [20, 20] });
   const config = sandboxConfig(sandbox);
   connector = createTikTokConnector(config);
   seller = sandbox.seedSeller({ sellerName: 'Zapatería Avisos', shops: [{ name: 'AVISOS_MX', products: footwearProducts(2, 'AVI') }] });

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPkcePair,
@@ -17,13 +16,14 @@ import {
 import { submitConsentPage } from './consent-page.js';
 import { createDrivers, type MarketplaceDriver } from './drivers.js';
 import { authorizationParams, contractCatalog, importPages, marketplaceErrorOf, readCallbackOf, SIZES } from './support.js';
+import { testLogger } from '../support/logger.js';
 
 /** 42 models in 3 sizes: 126 SKUs, several import pages at the drivers' page size of 10 products. */
 const CATALOG = contractCatalog(42);
 const SKU_COUNT = CATALOG.length * SIZES.length;
 /** Upper bound on pages per import, so a connector that never returns a null checkpoint fails instead of looping. */
 const MAX_PAGES = 50;
-const silentLogger = pino({ level: 'silent' });
+const logger = testLogger();
 
 /** Seller SKU of one size of one catalog model. */
 function skuOf(model: number, size = 0): string {
@@ -70,7 +70,7 @@ describe.each(createDrivers())('$name connector contract', (driver: MarketplaceD
       accountId: tokens.accountId,
       metadata: tokens.metadata,
       tokens: { getAccessToken: async () => tokens.accessToken },
-      logger: silentLogger,
+      logger,
       onApiCall: () => {
         apiCalls.count += 1;
       },

@@ -1,10 +1,10 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createConnectors } from '../../src/app/connectors.js';
 import { loadConfig } from '../../src/config.js';
 import { Marketplace } from '../../src/entities/index.js';
+import { testLogger } from '../support/logger.js';
 
-const logger = pino({ level: 'silent' });
+const logger = testLogger();
 const PUBLIC_URL = 'https://integrations.example.test';
 
 const ALL_CREDENTIALS = {

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../src/app/runtime.js';
 import { createDevelopmentToken } from '../../src/commands/dev-token.js';
@@ -11,7 +10,10 @@ import { DEMO_CATALOG } from '../../src/demo/catalog.js';
 import { DEMO_MARKETPLACE_KEYS, type DemoMarketplaceKey } from '../../src/demo/marketplaces.js';
 import { startSandboxes, type Sandboxes } from '../../src/demo/sandboxes.js';
 import { runScenario, type DemoResult } from '../../src/demo/scenario.js';
+import { recordRuntimeSecrets } from '../support/api-server.js';
+import { captureResponsesFrom } from '../support/capture.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { testLogger } from '../support/logger.js';
 
 /** The first rows of the demo catalog: whole models, so items keep all their sizes. */
 const CATALOG_ROWS = 160;
@@ -51,11 +53,13 @@ describe('main job end to end', () => {
     await writeFile(catalogFile, lines.join('\n'));
 
     const config = loadConfig({ DATA_DIR: dataDir, STOCK_PUSH_DEBOUNCE_MS: '100', JOB_POLL_INTERVAL_MS: '200' });
-    const logger = pino({ level: 'silent' });
+    const logger = testLogger();
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
     sandboxes = await startSandboxes({ publicUrl, logger });
     runtime = await startRuntime({ config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: sandboxes.endpoints });
+    await recordRuntimeSecrets(dataDir, runtime.jwtSecret!);
+    captureResponsesFrom(runtime.http!.url);
     const token = await createDevelopmentToken({ secret: runtime.jwtSecret!, tenantId: 'e2e', userId: 'tester' });
     result = await runScenario({
       runtime,

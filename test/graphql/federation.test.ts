@@ -5,13 +5,13 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../../src/schema/emit.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { postGraphQL } from '../support/graphql-client.js';
 import { seedTenant, type SeededTenant } from '../support/seed-tenant.js';
+import { testLogger } from '../support/logger.js';
 
 /** A stand-in for the EGDC core subgraph, which owns Product. */
 const CORE_SDL = `
@@ -60,7 +60,7 @@ describe('federation with an EGDC-core-like subgraph', () => {
     tenantB = await seedTenant(database.orm, 'tenant-b', { externalPrefix: 'MLM-B' });
 
     core = new ApolloServer({
-      logger: pino({ level: 'silent' }),
+      logger: testLogger(),
       schema: buildSubgraphSchema({
         typeDefs: parse(CORE_SDL),
         resolvers: {
@@ -80,7 +80,7 @@ describe('federation with an EGDC-core-like subgraph', () => {
     gateway = new ApolloServer<GatewayContext>({
       gateway: new ApolloGateway({
         supergraphSdl: composition.supergraphSdl,
-        logger: pino({ level: 'silent' }),
+        logger: testLogger(),
         buildService: ({ url }) =>
           new RemoteGraphQLDataSource<GatewayContext>({
             url,

@@ -28,6 +28,20 @@ const ID_ARGUMENT_TYPES: Record<string, string> = {
   syncConflictId: 'SyncConflict',
 };
 
+/** Type an `id` argument refers to, for fields that return something other than that type. */
+const ID_ARGUMENT_OWNERS: Record<string, string> = {
+  disconnectMarketplace: 'MarketplaceConnection',
+};
+
+/**
+ * Fields whose sample arguments cannot succeed (a made-up authorization state, keys of another
+ * marketplace), with the error code they must fail with instead.
+ */
+const SAMPLE_INPUT_ERRORS: Record<string, string> = {
+  'mutation.completeMarketplaceAuthorization': 'BAD_USER_INPUT',
+  'mutation.connectWithApiKey': 'BAD_USER_INPUT',
+};
+
 interface BuiltOperation {
   text: string;
   variables: Record<string, unknown>;
@@ -53,7 +67,7 @@ function operationFor(schema: GraphQLSchema, kind: 'query' | 'mutation', field: 
     const named = getNamedType(argument.type);
     let value: unknown;
     if (named.name === 'ID') {
-      const typeName = argument.name === 'id' ? getNamedType(field.type).name : ID_ARGUMENT_TYPES[argument.name];
+      const typeName = argument.name === 'id' ? (ID_ARGUMENT_OWNERS[field.name] ?? getNamedType(field.type).name) : ID_ARGUMENT_TYPES[argument.name];
       const id = typeName ? idsByType[typeName] : undefined;
       if (!id) throw new UnfillableArgumentError(`${kind} ${field.name}(${argument.name}: ID): no tenant B id of a matching type; add the argument name to ID_ARGUMENT_TYPES`);
       value = isListType(getNullableType(argument.type)) ? [id] : id;
@@ -168,8 +182,11 @@ describe('tenant isolation across the whole schema', () => {
         const label = `${kind} ${field.name}: ${operation.text}\n${JSON.stringify(response)}`;
         walked.push(`${kind}.${field.name}`);
 
+        const sampleInputError = SAMPLE_INPUT_ERRORS[`${kind}.${field.name}`];
         if (operation.passesForeignId) {
           expect(response.errors?.map((error) => error.extensions?.code), label).toEqual(['NOT_FOUND']);
+        } else if (sampleInputError) {
+          expect(response.errors?.map((error) => error.extensions?.code), label).toEqual([sampleInputError]);
         } else {
           expect(response.errors, label).toBeUndefined();
         }
@@ -187,6 +204,7 @@ describe('tenant isolation across the whole schema', () => {
     expect(walked).toEqual(expect.arrayContaining([
       'query.connections', 'query.connection', 'query.listings', 'query.listing', 'query.syncRuns', 'query.syncRun',
       'query.syncConflicts', 'query._entities', 'mutation.startMarketplaceAuthorization', 'mutation.startSync',
+      'mutation.completeMarketplaceAuthorization', 'mutation.connectWithApiKey', 'mutation.disconnectMarketplace', 'mutation.refreshConnection',
     ]));
     expect(await snapshotTenant(database, 'tenant-b')).toEqual(before);
   });

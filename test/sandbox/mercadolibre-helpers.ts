@@ -1,5 +1,4 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { z } from 'zod';
 import {
   startMercadoLibreSandbox,
@@ -7,6 +6,7 @@ import {
   type MercadoLibreSandboxOptions,
   type SeedItem,
 } from '../../src/sandbox/mercadolibre/index.js';
+import { testLogger } from '../support/logger.js';
 
 export const CLIENT_ID = '4444555566667777';
 export const CLIENT_SECRET = 'sandbox-test-secret';
@@ -48,7 +48,7 @@ export const notificationSchema = z.strictObject({
 
 export function startTestSandbox(options: MercadoLibreSandboxOptions = {}): Promise<MercadoLibreSandbox> {
   return startMercadoLibreSandbox({
-    logger: pino({ level: 'silent' }),
+    logger: testLogger(),
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }],
     ...options,
   });

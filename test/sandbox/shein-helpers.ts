@@ -1,8 +1,8 @@
 import { createDecipheriv, createHmac } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { z } from 'zod';
 import { startSheinSandbox, type SeedProduct, type SheinSandbox, type SheinSandboxOptions } from '../../src/sandbox/shein/index.js';
+import { testLogger } from '../support/logger.js';
 
 export const APP_ID = '3C5E7A9B1D2F40618293A4B5C6D7E';
 export const APP_SECRET = 'B2D4F6A8C0E1325476980ABCDEF13579';
@@ -26,7 +26,7 @@ export interface SellerKeys {
 export function startTestSandbox(options: SheinSandboxOptions & { webhookUrl?: string } = {}): Promise<SheinSandbox> {
   const { webhookUrl, ...rest } = options;
   return startSheinSandbox({
-    logger: pino({ level: 'silent' }),
+    logger: testLogger(),
     requestSpacingMs: 0,
     apps: [{ appId: APP_ID, appSecret: APP_SECRET, redirectUrls: [REDIRECT_URL], webhookUrl }],
     ...rest,

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { pino } from 'pino';
 import { startShopifySandbox, type SeedProduct, type ShopifySandbox, type ShopifySandboxOptions } from '../../src/sandbox/shopify/index.js';
+import { testLogger } from '../support/logger.js';
 
 export const CLIENT_ID = 'sandbox-test-client';
 export const CLIENT_SECRET = 'sandbox-test-secret';
@@ -11,7 +11,7 @@ export const INVALID_TOKEN_BODY = { errors: '[API] Invalid API key or access tok
 
 export function startTestSandbox(options: ShopifySandboxOptions = {}): Promise<ShopifySandbox> {
   return startShopifySandbox({
-    logger: pino({ level: 'silent' }),
+    logger: testLogger(),
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI], name: 'Inventario EGDC' }],
     ...options,
   });

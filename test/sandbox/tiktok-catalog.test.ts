@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { startTikTokSandbox, type SeededSeller, type TikTokSandbox } from '../../src/sandbox/tiktok/index.js';
 import { APP_KEY, APP_SECRET, apiCall, connectSeller, dataOf, errorBodySchema, shoes, startTestSandbox, testApp, type TokenData } from './tiktok-helpers.js';
+import { testLogger } from '../support/logger.js';
 
 const SEARCH = '/product/202312/products/search';
 
@@ -219,7 +219,7 @@ describe('TikTok sandbox webhooks', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
-    webhookSandbox = await startTikTokSandbox({ apps: [testApp({ webhookUrl })], webhookRetryDelaysMs: [10, 10], webhookTimeoutMs: 200, logger: pino({ level: 'silent' }) });
+    webhookSandbox = await startTikTokSandbox({ apps: [testApp({ webhookUrl })], webhookRetryDelaysMs: [10, 10], webhookTimeoutMs: 200, logger: testLogger() });
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { pino } from 'pino';
 import { z } from 'zod';
 import { startTikTokSandbox, type SandboxAppConfig, type SeedProduct, type TikTokSandbox, type TikTokSandboxOptions } from '../../src/sandbox/tiktok/index.js';
+import { testLogger } from '../support/logger.js';
 
 export const APP_KEY = '6b2c3d4e5f6a7';
 export const APP_SECRET = 'sandbox-test-app-secret';
@@ -34,7 +34,7 @@ export function testApp(overrides: Partial<SandboxAppConfig> = {}): SandboxAppCo
 }
 
 export function startTestSandbox(options: TikTokSandboxOptions = {}): Promise<TikTokSandbox> {
-  return startTikTokSandbox({ logger: pino({ level: 'silent' }), apps: [testApp()], ...options });
+  return startTikTokSandbox({ logger: testLogger(), apps: [testApp()], ...options });
 }
 
 /** Footwear products with one SKU per size; each SKU starts with `quantity` units. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runDevTokenCommand } from '../../src/commands/dev-token.js';
 import { DEVELOPMENT_SECRET_FILE, loadOrCreateDevelopmentSecret, resolveJwtSecret } from '../../src/security/development-secret.js';
 import { createJwtVerifier } from '../../src/security/jwt.js';
+import { testLogger } from '../support/logger.js';
 
 function capturingLogger() {
   const lines: string[] = [];
@@ -54,12 +55,12 @@ describe('development JWT secret', () => {
   it('refuses a truncated secret file', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-secret-'));
     await writeFile(path.join(dataDir, DEVELOPMENT_SECRET_FILE), 'short\n');
-    await expect(loadOrCreateDevelopmentSecret(dataDir, pino({ level: 'silent' }))).rejects.toThrow('Delete the file');
+    await expect(loadOrCreateDevelopmentSecret(dataDir, testLogger())).rejects.toThrow('Delete the file');
   });
 
   it('prefers JWT_SECRET and generates nothing in production', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-secret-'));
-    const logger = pino({ level: 'silent' });
+    const logger = testLogger();
     const configured = 'configured-secret-0123456789abcdefghijkl';
     expect(await resolveJwtSecret({ JWT_SECRET: configured, NODE_ENV: 'development', DATA_DIR: dataDir }, logger)).toBe(configured);
     expect(await resolveJwtSecret({ JWT_SECRET: undefined, NODE_ENV: 'production', DATA_DIR: dataDir }, logger)).toBeUndefined();
@@ -75,7 +76,7 @@ describe('dev-token command', () => {
 
     expect(result.code).toBe(0);
     const token = result.stdout.trim();
-    const secret = await loadOrCreateDevelopmentSecret(dataDir, pino({ level: 'silent' }));
+    const secret = await loadOrCreateDevelopmentSecret(dataDir, testLogger());
     expect(await createJwtVerifier({ secret }).verifyToken(token)).toEqual({
       ok: true,
       auth: { tenantId: 'demo', userId: 'dev', scopes: ['sync:write', 'listings:read'] },

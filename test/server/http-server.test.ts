@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/server/http-server.js';
 import { createJwtVerifier } from '../../src/security/jwt.js';
@@ -8,8 +7,12 @@ import { ConnectionsDocument } from '../generated/graphql.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { postGraphQL } from '../support/graphql-client.js';
+import { captureResponsesFrom } from '../support/capture.js';
+import { testLogger } from '../support/logger.js';
+import { recordSecret } from '../support/secret-ledger.js';
 
 const SECRET = 'http-server-test-secret-0123456789abcdef';
+recordSecret('JWT secret', SECRET);
 
 describe('HTTP server', () => {
   let database: TestDatabase;
@@ -28,7 +31,7 @@ describe('HTTP server', () => {
     database = await createTestDatabase();
     // The runtime provides the real services; this test's own server adds the echo route.
     api = await startTestApi(database);
-    const logger = pino({ level: 'silent' });
+    const logger = testLogger();
     server = await createHttpServer({
       orm: api.runtime.orm,
       services: api.services,
@@ -37,6 +40,7 @@ describe('HTTP server', () => {
       config: { host: '127.0.0.1', port: 0 },
       routes: [echoRoutes],
     });
+    captureResponsesFrom(server.url);
   });
 
   afterAll(async () => {
@@ -112,7 +116,7 @@ describe('HTTP server', () => {
       orm: api.runtime.orm,
       services: api.services,
       auth: createJwtVerifier({ secret: SECRET }),
-      logger: pino({ level: 'silent' }),
+      logger: testLogger(),
       config: { host: '127.0.0.1', port: 0 },
     });
     const socket = new WebSocket(extra.wsUrl, 'graphql-transport-ws');

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { EventsPort, Services, SyncEvent } from '../../src/services.js';
 import { SyncEventsDocument, type SyncEventsSubscription } from '../generated/graphql.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
+import { captureText } from '../support/capture.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { seedTenant, type SeededTenant } from '../support/seed-tenant.js';
 
@@ -28,6 +29,8 @@ function connect(url: string, connectionParams: Record<string, unknown>, headers
     webSocketImpl: class extends WebSocket {
       constructor(address: string, protocols?: string | string[]) {
         super(address, protocols, { headers });
+        // Server messages go to the secret-leak captures like HTTP responses do.
+        this.on('message', (data) => captureText(`graphql-ws message from ${address}`, String(data)));
       }
     },
     on: { closed: (event) => resolveClosed((event as { code: number }).code) },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RESILIENCE_OPTIONS } from '../../src/connectors/shared/resilience/index.js';
 import { tenantEntityManager } from '../../src/database/orm.js';
 import {
   InventoryAdjustment, Listing, Marketplace, MarketplaceConnection, Product, WebhookDelivery, WebhookDeliveryStatus,
@@ -8,8 +9,9 @@ import type { Item, NotificationPayload, Order } from '../../src/sandbox/mercado
 import { applyOrder } from '../../src/sync/orders.js';
 import { processWebhookDelivery, receiveWebhook } from '../../src/sync/webhooks.js';
 import {
-  CLIENT_ID, shoeItems, silentLogger, startSyncHarness, waitFor, type ConnectedSeller, type SyncHarness,
+  CLIENT_ID, shoeItems, startSyncHarness, waitFor, type ConnectedSeller, type SyncHarness,
 } from '../support/sync-harness.js';
+import { testLogger } from '../support/logger.js';
 
 const tenantId = 'tenant-orders';
 let harness: SyncHarness;
@@ -139,7 +141,7 @@ describe('marketplace orders', () => {
     expect(await adjustmentsFor(order)).toEqual([]);
 
     const connection = await em().findOneOrFail(MarketplaceConnection, { id: seller.connectionId });
-    const outcome = await applyOrder(em(), connection, { externalId: String(order.id), status: 'paid', createdAt: new Date(), lines: [{ externalId: itemId, externalVariantId: String(variationId(itemId, 0)), sellerSku: 'NOPRODUCT_25', quantity: 1 }] }, silentLogger);
+    const outcome = await applyOrder(em(), connection, { externalId: String(order.id), status: 'paid', createdAt: new Date(), lines: [{ externalId: itemId, externalVariantId: String(variationId(itemId, 0)), sellerSku: 'NOPRODUCT_25', quantity: 1 }] }, testLogger());
     expect(outcome).toMatchObject({ applied: false, adjustments: [], unknownLines: 1 });
   });
 
@@ -165,7 +167,9 @@ describe('marketplace orders', () => {
 
   it('retries a delivery whose order fetch failed', async () => {
     const itemId = seller.itemIds[2]!;
-    harness.sandbox.injectFault({ method: 'GET', path: /^\/orders\/\d+$/, status: 503 });
+    // Every attempt of the connector's call fails, so the delivery job is what retries.
+    const attempts = DEFAULT_RESILIENCE_OPTIONS.maxAttempts;
+    harness.sandbox.injectFault({ method: 'GET', path: /^\/orders\/\d+$/, status: 503, times: attempts });
 
     const order = harness.sandbox.createOrder({ sellerId: seller.userId, lines: [{ itemId, variationId: variationId(itemId, 1), quantity: 3 }] });
     const [delivery] = await waitForProcessed(order);
@@ -174,7 +178,7 @@ describe('marketplace orders', () => {
     expect(delivery?.lastError).toBeNull();
     expect(await harness.productStock(tenantId, 'ORD002_26')).toBe(2);
     expect(await adjustmentsFor(order)).toEqual([[String(order.id), -3, 2]]);
-    expect(harness.requestsSince(0, 'GET', `/orders/${order.id}`).map((request) => request.status)).toEqual([503, 200]);
+    expect(harness.requestsSince(0, 'GET', `/orders/${order.id}`).map((request) => request.status)).toEqual([...Array<number>(attempts).fill(503), 200]);
   });
 
   it('reports a manual stock edit on the marketplace', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RESILIENCE_OPTIONS } from '../../src/connectors/shared/resilience/index.js';
 import { tenantEntityManager } from '../../src/database/orm.js';
 import { Listing, ListingPushState, SyncRun, SyncRunKind, SyncRunStatus } from '../../src/entities/index.js';
 import { reportLocalStock } from '../../src/sync/local-stock.js';
@@ -43,7 +44,8 @@ describe('stock push', () => {
   it('retries a listing after a transient failure', async () => {
     const itemId = seller.itemIds[1]!;
     const runsBefore = (await pushRuns()).length;
-    harness.sandbox.injectFault({ method: 'PUT', path: `/items/${itemId}`, status: 503 });
+    // Every attempt of the connector's call fails, so the next push is what retries.
+    harness.sandbox.injectFault({ method: 'PUT', path: `/items/${itemId}`, status: 503, times: DEFAULT_RESILIENCE_OPTIONS.maxAttempts });
 
     const { connectionIds } = await reportLocalStock(tenantEntityManager(harness.orm, tenantId), [{ sku: 'DEB001_26', stock: 0 }]);
     await harness.scheduler.pushStock({ tenantId, connectionId: [...connectionIds][0]! });

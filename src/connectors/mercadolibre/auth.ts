@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { parseResponseBody } from '../shared/errors.js';
 import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import { resolveTokenExpiry, type TokenExpiryRule } from '../shared/token-expiry.js';
 import type { AccessTokenSource, TokenSet } from '../shared/types.js';
 import { MercadoLibreClient } from './client.js';
 import type { MercadoLibreConfig } from './config.js';
@@ -9,6 +10,14 @@ import { revokeResponseSchema, tokenResponseSchema, userSchema, type MercadoLibr
 
 /** Documented access token lifetime (6 h). Also the fallback when `expires_in` is missing or odd. */
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 21_600;
+
+/** A longer `expires_in` (seconds) than documented is capped, because trusting it could postpone the refresh past the real expiry. */
+const ACCESS_TOKEN_EXPIRY: TokenExpiryRule = {
+  field: 'MercadoLibre expires_in',
+  unit: 'lifetime',
+  maxLifetimeSeconds: ACCESS_TOKEN_LIFETIME_SECONDS,
+  fallbackSeconds: ACCESS_TOKEN_LIFETIME_SECONDS,
+};
 
 export interface AuthCallOptions {
   logger?: Logger;
@@ -122,29 +131,11 @@ async function requestToken(
   }
 
   const token = parseResponseBody(tokenResponseSchema, response.body, { marketplace: 'MERCADOLIBRE', operation: `POST ${path}` });
-  const expiresInSeconds = resolveExpiresIn(token.expires_in, logger);
   return {
     accessToken: token.access_token,
     refreshToken: token.refresh_token ?? null,
-    expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
+    expiresAt: resolveTokenExpiry(token.expires_in, ACCESS_TOKEN_EXPIRY, { logger }),
     scopes: (token.scope ?? '').split(/[\s,]+/).filter((scope) => scope !== ''),
     accountId: String(token.user_id),
   };
-}
-
-/**
- * Reads `expires_in` (seconds). A missing, non-numeric, non-positive or longer-than-documented
- * value falls back to the documented 6 h, because trusting it could postpone the refresh past the
- * real expiry or disable it for good. The fallback is logged as a warning.
- */
-function resolveExpiresIn(value: unknown, logger: Logger | undefined): number {
-  const seconds = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 && seconds <= ACCESS_TOKEN_LIFETIME_SECONDS) {
-    return seconds;
-  }
-  logger?.warn(
-    { expiresIn: value === undefined ? 'missing' : value, fallbackSeconds: ACCESS_TOKEN_LIFETIME_SECONDS },
-    'MercadoLibre token response has a missing or unexpected expires_in; using the documented 6 h lifetime',
-  );
-  return ACCESS_TOKEN_LIFETIME_SECONDS;
 }

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { parseResponseBody } from '../shared/errors.js';
 import { JsonHttpClient, type HttpMethod, type HttpResponseHook, type QueryValue } from '../shared/http.js';
+import { defaultResiliencePolicy, type CallContext, type ResiliencePolicy } from '../shared/resilience/index.js';
+import type { TrafficControl } from '../shared/traffic.js';
 import type { AccessTokenSource } from '../shared/types.js';
 import type { MercadoLibreConfig } from './config.js';
 import { mapMercadoLibreError } from './errors.js';
@@ -14,6 +16,11 @@ export interface MercadoLibreClientOptions {
   onResponse?: HttpResponseHook;
   /** Called once per HTTP request sent, before the response arrives. */
   onApiCall?: () => void;
+  /** Our id of the connection, which keys its circuit breaker; absent while authorizing. */
+  connectionId?: string;
+  traffic?: TrafficControl;
+  /** Retries and circuit breakers; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 export interface MercadoLibreRequestOptions {
@@ -22,24 +29,35 @@ export interface MercadoLibreRequestOptions {
 }
 
 /**
- * Authenticated JSON client for the MercadoLibre API of one seller. Every call sends the Bearer
- * token from the token source, maps error statuses to MarketplaceError and validates the response
- * with a zod schema before returning it.
+ * Authenticated JSON client for the MercadoLibre API of one seller. Every call goes through the
+ * resilience policy (retries, circuit breaker, traffic control), sends the Bearer token from the
+ * token source, maps error statuses to MarketplaceError and validates the response with a zod
+ * schema before returning it.
  */
 export class MercadoLibreClient {
   /** HTTP requests sent by this client, failed ones included, so sync runs can report API calls spent. */
   apiCalls = 0;
   readonly logger: Logger | undefined;
   private readonly http: JsonHttpClient;
-  private readonly tokenSource: AccessTokenSource;
   private readonly clientSecret: string;
-  private readonly onApiCall: (() => void) | undefined;
+  private readonly resilience: ResiliencePolicy;
+  private readonly context: CallContext;
 
   constructor(options: MercadoLibreClientOptions) {
     this.logger = options.logger?.child({ module: 'connectors.mercadolibre' });
-    this.tokenSource = options.tokenSource;
     this.clientSecret = options.config.clientSecret;
-    this.onApiCall = options.onApiCall;
+    this.resilience = options.resilience ?? defaultResiliencePolicy();
+    this.context = {
+      marketplace: 'MERCADOLIBRE',
+      connectionId: options.connectionId,
+      tokens: options.tokenSource,
+      traffic: options.traffic,
+      logger: this.logger,
+      onAttempt: () => {
+        this.apiCalls += 1;
+        options.onApiCall?.();
+      },
+    };
     this.http = new JsonHttpClient({
       marketplace: 'MERCADOLIBRE',
       baseUrl: options.config.apiBaseUrl,
@@ -74,30 +92,38 @@ export class MercadoLibreClient {
     return parseResponseBody(schema, value, { marketplace: 'MERCADOLIBRE', operation, pathPrefix });
   }
 
-  private async send<S extends z.ZodType>(
+  private send<S extends z.ZodType>(
     method: HttpMethod,
     path: string,
     json: unknown,
     schema: S,
     options: MercadoLibreRequestOptions,
   ): Promise<z.output<S>> {
-    const accessToken = await this.tokenSource.getAccessToken();
-    this.apiCalls += 1;
-    this.onApiCall?.();
-    const response = await this.http.request({
-      method,
-      path,
-      query: options.query,
-      json,
+    const operation = `${method} ${path}`;
+    return this.resilience.execute(this.context, {
+      operation,
+      endpointClass: endpointClassOf(method, path),
+      // GET and DELETE are idempotent, and every PUT sends absolute values (stock sets included),
+      // so a repeated request leaves the item as one request would.
+      idempotent: true,
       signal: options.signal,
-      headers: { authorization: `Bearer ${accessToken}` },
+      send: (accessToken, signal) =>
+        this.http.request({ method, path, query: options.query, json, signal, headers: { authorization: `Bearer ${accessToken}` } }),
+      read: (response, accessToken) => {
+        if (response.status < 200 || response.status >= 300) {
+          throw mapMercadoLibreError(
+            { method, path, status: response.status, headers: response.headers, body: response.body },
+            [this.clientSecret, accessToken ?? ''],
+          );
+        }
+        return parseResponseBody(schema, response.body, { marketplace: 'MERCADOLIBRE', operation });
+      },
     });
-    if (response.status < 200 || response.status >= 300) {
-      throw mapMercadoLibreError(
-        { method, path, status: response.status, headers: response.headers, body: response.body },
-        [this.clientSecret, accessToken],
-      );
-    }
-    return parseResponseBody(schema, response.body, { marketplace: 'MERCADOLIBRE', operation: `${method} ${path}` });
   }
+}
+
+/** Endpoint class for limits and usage: the first path segment and read or write, such as `items.write`. */
+function endpointClassOf(method: HttpMethod, path: string): string {
+  const resource = path.split('/')[1] || 'root';
+  return `${resource}.${method === 'GET' ? 'read' : 'write'}`;
 }

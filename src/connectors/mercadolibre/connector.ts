@@ -1,5 +1,6 @@
 import type { ConnectorSession, IncomingWebhook, MarketplaceConnector, ParsedWebhook, WebhookResource } from '../shared/contract.js';
 import type { HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
 import { buildAuthorizationUrl, exchangeCode, fetchCurrentUser, refreshToken } from './auth.js';
 import { MercadoLibreClient } from './client.js';
 import type { MercadoLibreConfig } from './config.js';
@@ -7,12 +8,15 @@ import { importPage } from './listings.js';
 import { fetchNotificationResource, safeParseNotification } from './notifications.js';
 import { writeStock } from './stock.js';
 import { readStock } from './stock-read.js';
+import { revokeSellerAuthorization } from './revoke.js';
 
 export interface MercadoLibreConnectorOptions {
   /** Item ids per search page during imports, 1 to 100; 50 when not given. */
   importPageSize?: number;
   /** Called after every marketplace response, for usage metering. */
   onResponse?: HttpResponseHook;
+  /** Retries and circuit breakers of session calls; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 /** Builds the MercadoLibre implementation of the connector contract used by the sync services. */
@@ -24,12 +28,17 @@ export function createMercadoLibreConnector(config: MercadoLibreConfig, options:
       logger: session.logger,
       onApiCall: session.onApiCall,
       onResponse: options.onResponse,
+      connectionId: session.connectionId,
+      traffic: session.traffic,
+      resilience: options.resilience,
     });
 
   return {
     marketplace: 'MERCADOLIBRE',
     usesPkce: true,
     redirectUri: config.redirectUri,
+    // One GET and one PUT /items/{id} per item, carrying all of its variations.
+    stockWriteBatch: { unit: 'item', size: 1 },
 
     authorizationUrl({ state, codeChallenge }) {
       if (!codeChallenge) {
@@ -52,6 +61,8 @@ export function createMercadoLibreConnector(config: MercadoLibreConfig, options:
     refreshTokens(refreshTokenValue) {
       return refreshToken(config, refreshTokenValue, { onResponse: options.onResponse });
     },
+
+    revokeAuthorization: (session) => revokeSellerAuthorization(config, session, options.onResponse),
 
     importListings(session, checkpoint) {
       return importPage(clientFor(session), session.accountId, checkpoint, { pageSize: options.importPageSize });

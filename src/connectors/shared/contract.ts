@@ -6,6 +6,8 @@ import type { AccessTokenSource, ImportCheckpoint, ImportPage, JsonValue, Market
 export interface ConnectorSession {
   /** Seller or shop id on the marketplace. */
   accountId: string;
+  /** Our id of the connection; keys its circuit breaker. Sessions built before a connection exists leave it out. */
+  connectionId?: string;
   /**
    * Data the connector returned in `TokenSet.metadata` when the account was connected, such as the
    * Shopify shop domain, TikTok's shop cipher or Shein's open key id.
@@ -48,11 +50,31 @@ export type CallbackResult =
   | { ok: true; code: string; shopDomain?: string }
   | { ok: false; reason: CallbackFailure; detail?: string };
 
+/** Keys a seller copies from a marketplace's seller portal instead of authorizing the application. */
+export interface ApiKeyCredentials {
+  /** Public key id, such as SHEIN's openKeyId. */
+  keyId: string;
+  /** Secret that signs the requests, such as SHEIN's secretKey. */
+  secret: string;
+  /** Seller id on the marketplace that the keys belong to, such as SHEIN's supplierId. */
+  accountId: string;
+}
+
 /** Resource a webhook points at, fetched from the marketplace with the account's token. */
 export type WebhookResource =
   | { kind: 'order'; order: RemoteOrder }
   | { kind: 'listings'; listings: RemoteListing[] }
   | { kind: 'ignored'; topic: string };
+
+/**
+ * Request packing of a connector's `writeStock`. `listing`: up to `size` listings per request,
+ * whatever item they belong to. `item`: `size` items per request, each with all of its listings
+ * (variations), because the marketplace's stock call is per item or product.
+ */
+export interface StockWriteBatch {
+  unit: 'listing' | 'item';
+  size: number;
+}
 
 /** The operations every marketplace connector offers; the sync services use nothing else. */
 export interface MarketplaceConnector {
@@ -61,6 +83,8 @@ export interface MarketplaceConnector {
   readonly usesPkce: boolean;
   /** Redirect URI registered with the marketplace app; bound to each authorization state. */
   readonly redirectUri: string;
+  /** Request packing of `writeStock`; the stock push sends pages that fill every request but the last. */
+  readonly stockWriteBatch: StockWriteBatch;
   /** `shopDomain` is required by marketplaces whose authorization page lives on the shop (Shopify). */
   authorizationUrl(input: { state: string; codeChallenge?: string; shopDomain?: string }): string;
   /**
@@ -71,6 +95,18 @@ export interface MarketplaceConnector {
   exchangeCode(input: { code: string; codeVerifier?: string; shopDomain?: string }): Promise<TokenSet>;
   /** `metadata` is the connection's stored `TokenSet.metadata` (Shopify refreshes on the shop's host). */
   refreshTokens(refreshToken: string, metadata?: Record<string, JsonValue>): Promise<TokenSet>;
+  /**
+   * Checks keys a seller copied from the marketplace's seller portal with one harmless signed call
+   * and returns them as a token set to store. Only marketplaces that issue such keys have it.
+   * Throws a MarketplaceError (kind 'auth' when the marketplace rejects the keys).
+   */
+  connectWithApiKey?(credentials: ApiKeyCredentials): Promise<TokenSet>;
+  /**
+   * Asks the marketplace to remove this application's authorization for the account, which
+   * invalidates its tokens. Only marketplaces that document such a call have it.
+   * Throws a MarketplaceError when the marketplace does not confirm.
+   */
+  revokeAuthorization?(session: ConnectorSession): Promise<void>;
   importListings(session: ConnectorSession, checkpoint: ImportCheckpoint | null): Promise<ImportPage>;
   writeStock(session: ConnectorSession, changes: StockChange[]): Promise<StockWriteResult>;
   /**

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { MarketplaceError, marketplaceName } from './errors.js';
 import type { Marketplace } from './types.js';
 
+export { parseRetryAfter } from './resilience/retry-after.js';
+
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -15,8 +17,10 @@ export interface HttpRequest {
   /** Query parameters; undefined values are left out. */
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
-  /** JSON body (sets content-type application/json). */
+  /** JSON body (sets content-type application/json unless `contentType` is given). */
   json?: unknown;
+  /** Content type of a JSON body, for marketplaces that want a variant such as `application/json;charset=UTF-8`. */
+  contentType?: string;
   /** Form body (sets content-type application/x-www-form-urlencoded). */
   form?: Record<string, string>;
   /** Overrides the client's timeout for this call, in milliseconds. */
@@ -60,8 +64,8 @@ export interface HttpClientOptions {
  * and raises MarketplaceError kind 'transient' only when no response arrived (network error or
  * timeout). Mapping error statuses is the connector's job.
  *
- * NOTE: no retries here on purpose. Retry, rate limiting and circuit breaking belong to a separate
- * resilience layer, which must only retry calls that are safe to repeat.
+ * No retries here on purpose: ResiliencePolicy (./resilience) retries, meters and circuit-breaks
+ * each call, and only repeats calls that are safe to repeat. This client owns the per-attempt timeout.
  */
 export class JsonHttpClient {
   private readonly baseUrl: string;
@@ -86,7 +90,7 @@ export class JsonHttpClient {
     };
     let body: string | undefined;
     if (request.json !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = request.contentType ?? 'application/json';
       body = JSON.stringify(request.json);
     } else if (request.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -163,21 +167,6 @@ export class JsonHttpClient {
       { kind: 'transient', code: 'network_error', details: { reason } },
     );
   }
-}
-
-/** Reads Retry-After as seconds or as an HTTP date; returns undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: Date = new Date()): number | undefined {
-  if (value === null || value.trim() === '') {
-    return undefined;
-  }
-  if (/^\d+$/.test(value.trim())) {
-    return Number(value.trim());
-  }
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) {
-    return undefined;
-  }
-  return Math.max(0, Math.ceil((date - now.getTime()) / 1000));
 }
 
 function parseBody(rawBody: string, headers: Headers): unknown {

@@ -6,3 +6,4 @@ export * from './redact.js';
 export type * from './types.js';
 export * from './stock-refs.js';
 export type * from './traffic.js';
+export * from './resilience/index.js';

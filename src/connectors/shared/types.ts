@@ -24,6 +24,12 @@ export interface RemoteListing {
   color: string | null;
   gtin: string | null;
   updatedAt: Date | null;
+  /**
+   * Marketplace id that a stock write needs besides the listing ids (Shopify: the variant's
+   * InventoryItem gid). Null when the marketplace needs none or the listing cannot take a direct
+   * write; left out by sources that do not know it, so a stored handle is kept.
+   */
+  stockHandle?: string | null;
 }
 
 /**
@@ -43,6 +49,13 @@ export interface StockChange {
   externalId: string;
   externalVariantId: string | null;
   quantity: number;
+  /** The listing's `RemoteListing.stockHandle`, when known. */
+  stockHandle?: string | null;
+  /**
+   * The level we last knew the marketplace to have. Connectors with compare and set (Shopify) send
+   * it as the expected level together with `stockHandle`, instead of reading the level first.
+   */
+  expectedQuantity?: number | null;
 }
 
 export interface StockWriteResult {

@@ -2,10 +2,15 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
 import type { HttpResponseHook } from '../shared/http.js';
+import { defaultResiliencePolicy, type CallContext, type ResiliencePolicy } from '../shared/resilience/index.js';
+import type { TrafficControl } from '../shared/traffic.js';
 import type { AccessTokenSource } from '../shared/types.js';
 import type { SheinConfig } from './config.js';
 import { envelopeSchema, mapSheinError } from './errors.js';
 import { SheinHttp } from './http.js';
+import { PRODUCT_QUERY_PATH, SPU_INFO_PATH, STOCK_QUERY_PATH } from './listings.js';
+import { ORDER_DETAIL_PATH } from './orders.js';
+import { CHANGE_INVENTORY_PATH } from './stock.js';
 import { appSignatureHeaders, sellerSignatureHeaders } from './signing.js';
 
 export interface SheinClientOptions {
@@ -19,21 +24,48 @@ export interface SheinClientOptions {
   onResponse?: HttpResponseHook;
   /** Called once per HTTP request sent, before the response arrives. */
   onApiCall?: () => void;
+  /** Our id of the connection, which keys its circuit breaker; absent while authorizing. */
+  connectionId?: string;
+  traffic?: TrafficControl;
+  /** Retries and circuit breakers; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 /**
+ * Paths that may be sent again after a 5xx or a failure without a response: the reads, and the
+ * stock change, whose rows carry idempotency keys fixed before the first attempt (SHEIN applies
+ * a repeated key once). Other paths are sent again only after a 429 or a refused connection.
+ */
+const REPEATABLE_PATHS: ReadonlySet<string> = new Set([PRODUCT_QUERY_PATH, SPU_INFO_PATH, STOCK_QUERY_PATH, ORDER_DETAIL_PATH, CHANGE_INVENTORY_PATH]);
+
+/**
  * Signed JSON client for the SHEIN Open API of one seller. Every call is a POST signed with the
- * seller's openKeyId and secret key. A response counts as successful only when the HTTP status is
- * 2xx and the envelope code is "0"; `info` is then validated with a zod schema before it is returned.
+ * seller's openKeyId and secret key, sent through the resilience policy, which signs each attempt
+ * anew. A response counts as successful only when the HTTP status is 2xx and the envelope code is
+ * "0"; `info` is then validated with a zod schema before it is returned.
  */
 export class SheinClient {
   /** HTTP requests sent by this client, failed ones included. */
   apiCalls = 0;
   readonly logger: Logger | undefined;
   private readonly http: SheinHttp;
+  private readonly resilience: ResiliencePolicy;
+  private readonly context: CallContext;
 
   constructor(private readonly options: SheinClientOptions) {
     this.logger = options.logger?.child({ module: 'connectors.shein' });
+    this.resilience = options.resilience ?? defaultResiliencePolicy();
+    this.context = {
+      marketplace: 'SHEIN',
+      connectionId: options.connectionId,
+      tokens: options.tokenSource,
+      traffic: options.traffic,
+      logger: this.logger,
+      onAttempt: () => {
+        this.apiCalls += 1;
+        options.onApiCall?.();
+      },
+    };
     this.http = new SheinHttp({
       baseUrl: options.config.apiBaseUrl,
       timeoutMs: options.config.timeoutMs,
@@ -42,13 +74,16 @@ export class SheinClient {
     });
   }
 
-  async post<S extends z.ZodType>(path: string, body: unknown, infoSchema: S, signal?: AbortSignal): Promise<z.output<S>> {
-    const secretKey = await this.options.tokenSource.getAccessToken();
-    this.apiCalls += 1;
-    this.options.onApiCall?.();
-    const headers = sellerSignatureHeaders(this.options.openKeyId, secretKey, path);
-    const response = await this.http.post(path, body, headers, signal);
-    return readEnvelope(response, path, infoSchema, [secretKey, this.options.config.appSecret]);
+  post<S extends z.ZodType>(path: string, body: unknown, infoSchema: S, signal?: AbortSignal): Promise<z.output<S>> {
+    return this.resilience.execute(this.context, {
+      operation: `POST ${path}`,
+      endpointClass: endpointClassOf(path),
+      idempotent: REPEATABLE_PATHS.has(path),
+      signal,
+      // The signature carries a timestamp, so each attempt is signed when it is sent.
+      send: (secretKey, attemptSignal) => this.http.post(path, body, sellerSignatureHeaders(this.options.openKeyId, secretKey ?? '', path), attemptSignal),
+      read: (response, secretKey) => readEnvelope(response, path, infoSchema, [secretKey ?? '', this.options.config.appSecret]),
+    });
   }
 
   /** Validates a value taken from inside `info`, naming the field relative to the whole response. */
@@ -96,4 +131,9 @@ export function openKeyIdFrom(metadata: Record<string, unknown> | undefined, acc
     );
   }
   return openKeyId;
+}
+
+/** Endpoint class for limits and usage: the path below /open-api, such as `stock.change-inventory.v2`. */
+function endpointClassOf(path: string): string {
+  return path.replace(/^\/open-api\//, '').split('/').filter(Boolean).join('.') || 'root';
 }

@@ -1,23 +1,23 @@
 import type { ConnectorSession, MarketplaceConnector, WebhookResource } from '../shared/contract.js';
 import type { HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
+import { verifySellerKeys } from './api-key.js';
 import { buildEmpowerUrl, exchangeTempToken, readEmpowerCallback, refreshNotSupportedError } from './auth.js';
 import { openKeyIdFrom, SheinClient } from './client.js';
 import type { SheinConfig } from './config.js';
 import { fetchListings, importPage } from './listings.js';
 import { fetchOrder } from './orders.js';
-import { writeStock } from './stock.js';
+import { CHANGE_INVENTORY_MAX_ROWS, writeStock } from './stock.js';
 import { readStock } from './stock-read.js';
 import { parseSheinWebhook } from './webhooks.js';
 
 export interface SheinConnectorOptions {
   /** SPUs per product query page during imports, 1 to 50; 50 when not given. */
   importPageSize?: number;
-  /** Attempts per stock change call on transient failures; 3 when not given. */
-  stockWriteAttempts?: number;
-  /** Base wait between stock change attempts, in milliseconds; 500 when not given. */
-  stockWriteRetryDelayMs?: number;
   /** Called after every marketplace response, for usage metering. */
   onResponse?: HttpResponseHook;
+  /** Retries and circuit breakers of session calls; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 /**
@@ -34,12 +34,16 @@ export function createSheinConnector(config: SheinConfig, options: SheinConnecto
       logger: session.logger,
       onApiCall: session.onApiCall,
       onResponse: options.onResponse,
+      connectionId: session.connectionId,
+      traffic: session.traffic,
+      resilience: options.resilience,
     });
 
   return {
     marketplace: 'SHEIN',
     usesPkce: false,
     redirectUri: config.redirectUri,
+    stockWriteBatch: { unit: 'listing', size: CHANGE_INVENTORY_MAX_ROWS },
 
     authorizationUrl({ state }) {
       return buildEmpowerUrl(config, state);
@@ -57,16 +61,14 @@ export function createSheinConnector(config: SheinConfig, options: SheinConnecto
       return Promise.reject(refreshNotSupportedError());
     },
 
+    connectWithApiKey: (credentials) => verifySellerKeys(config, credentials, { onResponse: options.onResponse }),
+
     async importListings(session, checkpoint) {
       return importPage(clientFor(session), checkpoint, { pageSize: options.importPageSize });
     },
 
     async writeStock(session, changes) {
-      return writeStock(clientFor(session), changes, {
-        warehouseCode: config.warehouseCode,
-        maxAttempts: options.stockWriteAttempts,
-        retryDelayMs: options.stockWriteRetryDelayMs,
-      });
+      return writeStock(clientFor(session), changes, { warehouseCode: config.warehouseCode });
     },
 
     readStock(session, refs) {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { MarketplaceError, type MarketplaceErrorKind } from '../shared/errors.js';
 import type { StockChange, StockWriteResult } from '../shared/types.js';
 import type { SheinClient } from './client.js';
@@ -25,10 +24,6 @@ export interface InventoryChangeRow {
 
 export interface WriteStockOptions {
   warehouseCode?: string;
-  /** Attempts per call when no response arrived or SHEIN responded with 5xx; 3 when not given. */
-  maxAttempts?: number;
-  /** Wait before attempt n+1 is n times this, in milliseconds; 500 when not given. */
-  retryDelayMs?: number;
 }
 
 interface PlannedRow {
@@ -39,13 +34,14 @@ interface PlannedRow {
 
 /**
  * Sets absolute usable quantities (changeType OVERWRITE, virtual inventory) in calls of at most
- * 100 rows. Each row gets an idempotency key before its first attempt, and a call is retried with
- * the same keys when no response arrived or SHEIN responded with 5xx, so a retried call applies once.
+ * 100 rows. Each row gets an idempotency key before its first attempt. The client's resilience
+ * policy sends a call again with the same body when no response arrived or SHEIN responded with
+ * 429 or 5xx, so the keys make a repeated call apply once.
  * Rows listed in `failedList` fail alone. When several changes name one SKU, the last quantity is
  * sent and all of them share its result.
  *
  * Never throws a MarketplaceError. An invalid_input, not_found or unknown error fails that call's
- * rows only; an auth or throttled error, or a transient one that outlived its retries, fails the
+ * rows only; an auth or throttled error, or a transient one that outlived the retries, fails the
  * remaining rows too without calling SHEIN again, so the caller can retry them later.
  */
 export async function writeStock(client: SheinClient, changes: readonly StockChange[], options: WriteStockOptions = {}): Promise<StockWriteResult> {
@@ -76,7 +72,7 @@ export async function writeStock(client: SheinClient, changes: readonly StockCha
       continue;
     }
     try {
-      const rejected = await sendChunk(client, chunk.map((entry) => entry.row), options);
+      const rejected = await sendChunk(client, chunk.map((entry) => entry.row));
       for (const entry of chunk) {
         const reason = rejected.get(entry.row.skuCode);
         if (reason === undefined) {
@@ -99,32 +95,19 @@ export async function writeStock(client: SheinClient, changes: readonly StockCha
   return result;
 }
 
-/** Sends one call, retrying transient failures with the same rows; returns the rejected SKUs with their reasons. */
-async function sendChunk(client: SheinClient, rows: InventoryChangeRow[], options: WriteStockOptions): Promise<Map<string, string>> {
-  const maxAttempts = options.maxAttempts ?? 3;
-  const retryDelayMs = options.retryDelayMs ?? 500;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const info = await client.post(CHANGE_INVENTORY_PATH, { updateSkuInventoryQuantityRequests: rows }, changeInventoryInfoSchema);
-      const sent = new Set(rows.map((row) => row.skuCode));
-      const rejected = new Map<string, string>();
-      for (const failure of info?.failedList ?? []) {
-        if (sent.has(failure.skuCode)) {
-          rejected.set(failure.skuCode, failure.reason ?? 'no reason given');
-        } else {
-          client.logger?.warn({ skuCode: failure.skuCode }, 'SHEIN failedList names a SKU that was not sent; ignored');
-        }
-      }
-      return rejected;
-    } catch (error) {
-      const retry = error instanceof MarketplaceError && error.kind === 'transient' && attempt < maxAttempts;
-      if (!retry) {
-        throw error;
-      }
-      client.logger?.info({ attempt, code: error.code, rows: rows.length }, 'SHEIN stock change call failed transiently; retrying with the same idempotency keys');
-      await delay(retryDelayMs * attempt);
+/** Sends one call; returns the rejected SKUs with their reasons. */
+async function sendChunk(client: SheinClient, rows: InventoryChangeRow[]): Promise<Map<string, string>> {
+  const info = await client.post(CHANGE_INVENTORY_PATH, { updateSkuInventoryQuantityRequests: rows }, changeInventoryInfoSchema);
+  const sent = new Set(rows.map((row) => row.skuCode));
+  const rejected = new Map<string, string>();
+  for (const failure of info?.failedList ?? []) {
+    if (sent.has(failure.skuCode)) {
+      rejected.set(failure.skuCode, failure.reason ?? 'no reason given');
+    } else {
+      client.logger?.warn({ skuCode: failure.skuCode }, 'SHEIN failedList names a SKU that was not sent; ignored');
     }
   }
+  return rejected;
 }
 
 function newRow(skuCode: string, quantity: number, warehouseCode: string | undefined): InventoryChangeRow {

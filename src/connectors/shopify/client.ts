@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { parseResponseBody } from '../shared/errors.js';
-import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import { JsonHttpClient, type HttpResponse, type HttpResponseHook } from '../shared/http.js';
+import { defaultResiliencePolicy, type CallContext, type CallUsage, type ResiliencePolicy } from '../shared/resilience/index.js';
+import type { TrafficControl } from '../shared/traffic.js';
 import type { AccessTokenSource } from '../shared/types.js';
 import type { ShopifyConfig } from './config.js';
+import { estimateQueryCost } from './cost-estimate.js';
 import { graphqlErrorsSchema, mapGraphqlErrors, mapShopifyHttpError } from './errors.js';
 import { queryCostSchema, ThrottleStatusBoard, type ShopifyQueryCost, type ShopifyThrottleStatus } from './throttle.js';
 
@@ -27,6 +30,11 @@ export interface ShopifyClientOptions {
   onApiCall?: () => void;
   /** Board that records throttle statuses; a private one when not given. */
   throttle?: ThrottleStatusBoard;
+  /** Our id of the connection, which keys its circuit breaker; absent while authorizing. */
+  connectionId?: string;
+  traffic?: TrafficControl;
+  /** Retries and circuit breakers; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 // Fields of the response envelope that are read; `data` is checked by each operation's schema.
@@ -36,10 +44,13 @@ const envelopeSchema = z.object({
   extensions: z.object({ cost: queryCostSchema.optional() }).optional(),
 });
 
+const usageSchema = z.object({ extensions: z.object({ cost: queryCostSchema }) });
+
 /**
- * GraphQL Admin API client for one shop. Sends `X-Shopify-Access-Token`, records the cost bucket
- * reported in `extensions.cost`, maps HTTP errors and top-level GraphQL errors (THROTTLED included,
- * which Shopify sends with HTTP 200) to MarketplaceError, and validates `data` before returning it.
+ * GraphQL Admin API client for one shop. Every call goes through the resilience policy with its
+ * estimated query cost. It sends `X-Shopify-Access-Token`, records the cost bucket reported in
+ * `extensions.cost`, maps HTTP errors and top-level GraphQL errors (THROTTLED included, which
+ * Shopify sends with HTTP 200) to MarketplaceError, and validates `data` before returning it.
  */
 export class ShopifyGraphqlClient {
   /** HTTP requests sent by this client, failed ones included. */
@@ -50,6 +61,8 @@ export class ShopifyGraphqlClient {
   private readonly http: JsonHttpClient;
   private readonly options: ShopifyClientOptions;
   private readonly throttle: ThrottleStatusBoard;
+  private readonly resilience: ResiliencePolicy;
+  private readonly context: CallContext;
 
   constructor(options: ShopifyClientOptions) {
     this.options = options;
@@ -57,6 +70,18 @@ export class ShopifyGraphqlClient {
     this.apiVersion = options.config.apiVersion;
     this.logger = options.logger?.child({ module: 'connectors.shopify', shopDomain: options.shopDomain });
     this.throttle = options.throttle ?? new ThrottleStatusBoard();
+    this.resilience = options.resilience ?? defaultResiliencePolicy();
+    this.context = {
+      marketplace: 'SHOPIFY',
+      connectionId: options.connectionId,
+      tokens: options.tokenSource,
+      traffic: options.traffic,
+      logger: this.logger,
+      onAttempt: () => {
+        this.apiCalls += 1;
+        options.onApiCall?.();
+      },
+    };
     this.http = new JsonHttpClient({
       marketplace: 'SHOPIFY',
       baseUrl: options.config.endpointForShop(options.shopDomain),
@@ -78,20 +103,70 @@ export class ShopifyGraphqlClient {
   }
 
   /** Runs one operation and returns its validated `data` with the reported cost. */
-  async requestWithCost<S extends z.ZodType>(
+  requestWithCost<S extends z.ZodType>(
     operation: GraphqlOperation<S>,
     variables: Record<string, unknown> = {},
   ): Promise<{ data: z.output<S>; cost: ShopifyQueryCost | null }> {
-    const accessToken = await this.options.tokenSource.getAccessToken();
-    this.apiCalls += 1;
-    this.options.onApiCall?.();
     const path = `/admin/api/${this.apiVersion}/graphql.json`;
-    const response = await this.http.request({
-      method: 'POST',
-      path,
-      json: { query: operation.document, variables, operationName: operation.name },
-      headers: { 'x-shopify-access-token': accessToken },
+    return this.resilience.execute(this.context, {
+      operation: `${operation.name} (POST ${path})`,
+      endpointClass: 'graphql',
+      cost: estimateQueryCost(operation.document, variables, operation.name),
+      idempotent: isRepeatable(operation.document),
+      send: (accessToken, signal) =>
+        this.http.request({
+          method: 'POST',
+          path,
+          json: { query: operation.document, variables, operationName: operation.name },
+          headers: { 'x-shopify-access-token': accessToken ?? '' },
+          signal,
+        }),
+      read: (response, accessToken) => this.readResponse(operation, path, response, accessToken ?? ''),
+      usageOf: costUsageOf,
     });
+  }
+
+  /**
+   * Downloads a bulk operation result. The URL is a signed storage link on another host, so no
+   * access token is sent, and only its path (not the signed query) appears in errors and logs.
+   */
+  downloadBulkResult(url: string): Promise<string> {
+    const target = new URL(url);
+    const http = new JsonHttpClient({
+      marketplace: 'SHOPIFY',
+      baseUrl: target.origin,
+      timeoutMs: Math.max(this.options.config.timeoutMs ?? 0, 120_000),
+      onResponse: this.options.onResponse,
+      logger: this.logger,
+    });
+    return this.resilience.execute(this.context, {
+      operation: `GET ${target.pathname}`,
+      endpointClass: 'bulk.download',
+      // A storage download is not an Admin API query, so it spends no cost points.
+      cost: 0,
+      idempotent: true,
+      authenticated: false,
+      send: (_accessToken, signal) =>
+        http.request({ method: 'GET', path: target.pathname, query: Object.fromEntries(target.searchParams), headers: { accept: '*/*' }, signal }),
+      read: (response) => {
+        if (response.status < 200 || response.status >= 300) {
+          throw mapShopifyHttpError(
+            { method: 'GET', path: target.pathname, shopDomain: this.shopDomain, status: response.status, headers: response.headers, body: response.body },
+            'api',
+            [this.options.config.clientSecret],
+          );
+        }
+        return response.rawBody;
+      },
+    });
+  }
+
+  private readResponse<S extends z.ZodType>(
+    operation: GraphqlOperation<S>,
+    path: string,
+    response: HttpResponse,
+    accessToken: string,
+  ): { data: z.output<S>; cost: ShopifyQueryCost | null } {
     const secrets = [this.options.config.clientSecret, accessToken];
     if (response.status < 200 || response.status >= 300) {
       throw mapShopifyHttpError(
@@ -115,32 +190,25 @@ export class ShopifyGraphqlClient {
     return { data, cost };
   }
 
-  /**
-   * Downloads a bulk operation result. The URL is a signed storage link on another host, so no
-   * access token is sent, and only its path (not the signed query) appears in errors and logs.
-   */
-  async downloadBulkResult(url: string): Promise<string> {
-    const target = new URL(url);
-    const http = new JsonHttpClient({
-      marketplace: 'SHOPIFY',
-      baseUrl: target.origin,
-      timeoutMs: Math.max(this.options.config.timeoutMs ?? 0, 120_000),
-      onResponse: this.options.onResponse,
-      logger: this.logger,
-    });
-    const response = await http.request({ method: 'GET', path: target.pathname, query: Object.fromEntries(target.searchParams), headers: { accept: '*/*' } });
-    if (response.status < 200 || response.status >= 300) {
-      throw mapShopifyHttpError(
-        { method: 'GET', path: target.pathname, shopDomain: this.shopDomain, status: response.status, headers: response.headers, body: response.body },
-        'api',
-        [this.options.config.clientSecret],
-      );
-    }
-    return response.rawBody;
-  }
-
   /** Validates a value taken from inside a response, naming the field through `pathPrefix`. */
   parse<S extends z.ZodType>(schema: S, value: unknown, operation: string, pathPrefix: readonly PropertyKey[]): z.output<S> {
     return parseResponseBody(schema, value, { marketplace: 'SHOPIFY', operation, pathPrefix });
   }
+}
+
+/**
+ * Queries are safe to send again. A mutation is safe only when it carries `@idempotent(key: ...)`,
+ * for which Shopify applies a repeated request once and returns the first result.
+ */
+function isRepeatable(document: string): boolean {
+  const isMutation = /^\s*mutation\b/.test(document);
+  return !isMutation || document.includes('@idempotent(');
+}
+
+/** Reads the cost Shopify reports in `extensions.cost`. A null actual cost means a throttled query that did not run, so nothing was charged. */
+function costUsageOf(response: HttpResponse): CallUsage | undefined {
+  const parsed = usageSchema.safeParse(response.body);
+  if (!parsed.success) return undefined;
+  const { actualQueryCost, throttleStatus } = parsed.data.extensions.cost;
+  return { actualCost: actualQueryCost ?? 0, throttleStatus };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ConnectorSession, MarketplaceConnector } from '../shared/contract.js';
 import { MarketplaceError } from '../shared/errors.js';
 import type { HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
 import type { ImportCheckpoint } from '../shared/types.js';
 import { buildAuthorizationUrl, readCallback } from './authorize.js';
 import { bulkCheckpointSchema, importWithBulkOperation, type BulkImportOptions } from './bulk.js';
@@ -13,8 +14,9 @@ import { gidSchema } from './gid.js';
 import { importPage, invalidCheckpointError, pagesCheckpointSchema } from './listings.js';
 import { PRIMARY_LOCATION } from './queries.js';
 import { parseShopDomain } from './shop-domain.js';
-import { writeStock } from './stock.js';
+import { STOCK_BATCH_MAX, writeStock } from './stock.js';
 import { readStock } from './stock-read.js';
+import { uninstallApp } from './revoke.js';
 import { ThrottleStatusBoard, type ShopifyThrottleStatus } from './throttle.js';
 import { exchangeCode, refreshAccessToken } from './token.js';
 import { fetchShopifyWebhookResource, parseShopifyWebhook } from './webhooks.js';
@@ -33,6 +35,8 @@ export interface ShopifyConnectorOptions {
   logger?: Logger;
   /** Clock for the OAuth callback's timestamp check, in epoch milliseconds. */
   now?: () => number;
+  /** Retries and circuit breakers of session calls; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 /** The Shopify connector, with the cost bucket status a rate limiter can read. */
@@ -61,6 +65,9 @@ export function createShopifyConnector(config: ShopifyConfig, options: ShopifyCo
       onApiCall: session.onApiCall,
       onResponse: options.onResponse,
       throttle,
+      connectionId: session.connectionId,
+      traffic: session.traffic,
+      resilience: options.resilience,
     });
   };
 
@@ -85,6 +92,7 @@ export function createShopifyConnector(config: ShopifyConfig, options: ShopifyCo
     marketplace: 'SHOPIFY',
     usesPkce: false,
     redirectUri: config.redirectUri,
+    stockWriteBatch: { unit: 'listing', size: STOCK_BATCH_MAX },
 
     authorizationUrl({ state, shopDomain }) {
       return buildAuthorizationUrl(config, { state, shopDomain });
@@ -101,6 +109,8 @@ export function createShopifyConnector(config: ShopifyConfig, options: ShopifyCo
     refreshTokens(refreshToken, metadata) {
       return refreshAccessToken(config, refreshToken, metadata, tokenOptions);
     },
+
+    revokeAuthorization: (session) => uninstallApp(config, session, options.onResponse),
 
     async importListings(session, checkpoint: ImportCheckpoint | null) {
       const state = checkpoint === null ? null : checkpointSchema.safeParse(checkpoint);

@@ -26,6 +26,8 @@ function blankToNull(value: string | null): string | null {
 /**
  * Maps one variant to a listing: the product gives the id, title and status, the variant gives the
  * SKU, price, barcode (GTIN), size and color options, and the `available` quantity at the location.
+ * The stock handle is the variant's inventory item, only while the item is stocked at the location:
+ * without a level there is nothing to compare and set, and the write reads first to report that.
  */
 export function mapVariantToListing(product: ProductSummary, variant: ListingVariant, currency: string | null): RemoteListing {
   return {
@@ -42,6 +44,7 @@ export function mapVariantToListing(product: ProductSummary, variant: ListingVar
     color: optionValue(variant, COLOR_OPTION_NAMES),
     gtin: blankToNull(variant.barcode),
     updatedAt: variant.updatedAt > product.updatedAt ? variant.updatedAt : product.updatedAt,
+    stockHandle: variant.inventoryItem.inventoryLevel === null ? null : variant.inventoryItem.id,
   };
 }
 

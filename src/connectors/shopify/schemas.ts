@@ -166,9 +166,10 @@ export const bulkStatusSchema = z.object({
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
   scope: z.string(),
-  expires_in: z.number().int().positive().optional(),
+  // Read by the token module, which gives odd values a safe expiry instead of rejecting the new token.
+  expires_in: z.unknown().optional(),
   refresh_token: z.string().min(1).optional(),
-  refresh_token_expires_in: z.number().int().positive().optional(),
+  refresh_token_expires_in: z.unknown().optional(),
 });
 
 export type ListingVariant = z.output<typeof listingVariantSchema>;

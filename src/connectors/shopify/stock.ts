@@ -29,6 +29,8 @@ interface Entry {
   productId: string;
   quantity: number;
   changes: StockChange[];
+  /** Inventory item and expected level from the last change, when it had both: sent without a read. */
+  known: { inventoryItemId: string; changeFromQuantity: number } | null;
 }
 
 interface Target {
@@ -42,12 +44,17 @@ const BATCH_SCOPED_KINDS: ReadonlySet<MarketplaceErrorKind> = new Set(['invalid_
 
 /**
  * Sets absolute `available` quantities at one location with `inventorySetQuantities`, at most 100
- * per call. Each batch reads the current quantities first and sends them as `changeFromQuantity`
- * (compare and set); quantities already right are not sent. The batch's idempotency key is made
- * before its first attempt, and a call that got no response (network error, timeout, 5xx) is sent
- * once more with the same key, for which Shopify returns the first result without applying it twice. A batch rejected with
- * userErrors (CHANGE_FROM_QUANTITY_STALE included) applied nothing, so its valid quantities are
- * read again and sent once more, with a new key because the parameters changed.
+ * per call, each with a `changeFromQuantity` (compare and set). A change with a `stockHandle` (the
+ * InventoryItem gid) and an `expectedQuantity` is sent as it is, with the expected level as
+ * `changeFromQuantity`, even when that equals the new quantity: Shopify may have changed since,
+ * and only the compare tells. The other changes of a batch are read first in one query; their
+ * current quantities are sent as `changeFromQuantity`, and quantities already right are not sent.
+ *
+ * The batch's idempotency key is made before its first attempt and written into the mutation. When
+ * the client's resilience policy sends it again after a network error, timeout or 5xx, Shopify
+ * returns the first result without applying it twice. A batch rejected with userErrors
+ * (CHANGE_FROM_QUANTITY_STALE included) applied nothing, so its valid quantities are read again and
+ * sent once more, with a new key because the parameters changed.
  *
  * Never throws a MarketplaceError. An invalid_input, not_found, conflict or unknown error fails
  * that batch's changes only; an auth, throttled or transient error also fails every later batch
@@ -74,7 +81,9 @@ export async function writeStock(client: ShopifyGraphqlClient, changes: readonly
       await writeBatch(client, batch, options.locationId, newKey, send, result);
     } catch (error) {
       if (!(error instanceof MarketplaceError)) throw error;
-      fail(result, batch.entries, error);
+      // Entries the batch already settled (read as right, or rejected) keep their outcome.
+      const settled = new Set<StockChange>([...result.applied, ...result.failed.map((failure) => failure.change)]);
+      fail(result, batch.entries.filter((entry) => !settled.has(entry.changes[0]!)), error);
       if (!BATCH_SCOPED_KINDS.has(error.kind)) stopError = error;
       client.logger?.warn({ kind: error.kind, code: error.code, size: batch.entries.length }, 'stock batch failed');
     }
@@ -92,7 +101,7 @@ async function writeBatch(
   send: Sender,
   result: StockWriteResult,
 ): Promise<void> {
-  let targets = await planTargets(client, batch.entries, locationId, result);
+  let targets = await planTargets(client, batch.entries, locationId, result, true);
   let key = batch.key;
   for (let attempt = 1; targets.length > 0; attempt++) {
     const userErrors = await send(key, targets);
@@ -129,15 +138,31 @@ async function writeBatch(
     if (attempt > 1 || remaining.length === 0) return;
 
     client.logger?.info({ stale, rejected: rejected.size, retrying: remaining.length }, 'stock batch rejected; reading quantities again and retrying once');
-    targets = await planTargets(client, remaining, locationId, result);
+    // The expected levels just failed or are in doubt, so the retry reads every quantity it sends.
+    targets = await planTargets(client, remaining, locationId, result, false);
     key = newKey();
   }
 }
 
-/** Reads the current quantities and returns what must be sent; unknown variants fail, equal quantities apply. */
-async function planTargets(client: ShopifyGraphqlClient, entries: Entry[], locationId: string, result: StockWriteResult): Promise<Target[]> {
-  const { nodes } = await client.request(STOCK_LEVELS, { ids: entries.map((entry) => entry.variantId), locationId });
+/**
+ * Returns what must be sent, in the order of `entries`. With `useKnown`, entries with a known item
+ * and level are taken as they are; the rest are read with one query (none when nothing is left).
+ */
+async function planTargets(client: ShopifyGraphqlClient, entries: Entry[], locationId: string, result: StockWriteResult, useKnown: boolean): Promise<Target[]> {
+  const toRead = useKnown ? entries.filter((entry) => entry.known === null) : entries;
+  const read = toRead.length > 0 ? await readTargets(client, toRead, locationId, result) : new Map<Entry, Target>();
   const targets: Target[] = [];
+  for (const entry of entries) {
+    const target = useKnown && entry.known !== null ? { entry, ...entry.known } : read.get(entry);
+    if (target) targets.push(target);
+  }
+  return targets;
+}
+
+/** Reads the current quantities and returns what must be sent; unknown variants fail, equal quantities apply. */
+async function readTargets(client: ShopifyGraphqlClient, entries: Entry[], locationId: string, result: StockWriteResult): Promise<Map<Entry, Target>> {
+  const { nodes } = await client.request(STOCK_LEVELS, { ids: entries.map((entry) => entry.variantId), locationId });
+  const targets = new Map<Entry, Target>();
   for (const [index, entry] of entries.entries()) {
     const node = nodes[index];
     if (!node || node.id !== entry.variantId) {
@@ -151,7 +176,7 @@ async function planTargets(client: ShopifyGraphqlClient, entries: Entry[], locat
       if (current === entry.quantity) {
         result.applied.push(...entry.changes);
       } else {
-        targets.push({ entry, inventoryItemId: node.inventoryItem.id, changeFromQuantity: current });
+        targets.set(entry, { entry, inventoryItemId: node.inventoryItem.id, changeFromQuantity: current });
       }
     }
   }
@@ -176,13 +201,7 @@ async function sendBatch(
       changeFromQuantity: target.changeFromQuantity,
     })),
   };
-  try {
-    return (await client.request(operation, { input })).inventorySetQuantities.userErrors;
-  } catch (error) {
-    if (!(error instanceof MarketplaceError) || error.kind !== 'transient') throw error;
-    client.logger?.warn({ idempotencyKey: key, code: error.code }, 'stock batch got no answer; sending it again with the same idempotency key');
-    return (await client.request(operation, { input })).inventorySetQuantities.userErrors;
-  }
+  return (await client.request(operation, { input })).inventorySetQuantities.userErrors;
 }
 
 function groupByVariant(changes: readonly StockChange[], result: StockWriteResult): Entry[] {
@@ -199,13 +218,22 @@ function groupByVariant(changes: readonly StockChange[], result: StockWriteResul
       if (entry) {
         entry.quantity = change.quantity;
         entry.productId = change.externalId;
+        entry.known = knownLevelOf(change);
         entry.changes.push(change);
       } else {
-        entries.set(variantId, { variantId, productId: change.externalId, quantity: change.quantity, changes: [change] });
+        entries.set(variantId, { variantId, productId: change.externalId, quantity: change.quantity, changes: [change], known: knownLevelOf(change) });
       }
     }
   }
   return [...entries.values()];
+}
+
+/** The change's inventory item and expected level, when both are usable; otherwise the write reads them. */
+function knownLevelOf(change: StockChange): Entry['known'] {
+  const { stockHandle, expectedQuantity } = change;
+  if (typeof stockHandle !== 'string' || numericIdOf(stockHandle, 'InventoryItem') === null) return null;
+  if (typeof expectedQuantity !== 'number' || !Number.isInteger(expectedQuantity)) return null;
+  return { inventoryItemId: stockHandle, changeFromQuantity: expectedQuantity };
 }
 
 function fail(result: StockWriteResult, entries: readonly Entry[], error: MarketplaceError): void {

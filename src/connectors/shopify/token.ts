@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
 import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import { readPositiveSeconds, resolveTokenExpiry, type TokenExpiryRule } from '../shared/token-expiry.js';
 import type { JsonValue, TokenSet } from '../shared/types.js';
 import { ShopifyGraphqlClient } from './client.js';
 import type { ShopifyConfig } from './config.js';
@@ -9,6 +10,17 @@ import { SHOP_INFO } from './queries.js';
 import { tokenResponseSchema } from './schemas.js';
 import { parseShopDomain } from './shop-domain.js';
 import type { ThrottleStatusBoard } from './throttle.js';
+
+/**
+ * Expiring offline tokens live 60 minutes (`expires_in` 3600), which is also the fallback for a
+ * missing or odd value. A value over a day is taken as a mistake and capped.
+ */
+const ACCESS_TOKEN_EXPIRY: TokenExpiryRule = {
+  field: 'Shopify expires_in',
+  unit: 'lifetime',
+  maxLifetimeSeconds: 24 * 3600,
+  fallbackSeconds: 3600,
+};
 
 export interface TokenCallOptions {
   logger?: Logger;
@@ -107,18 +119,21 @@ async function requestToken(
   }
 
   const token = parseResponseBody(tokenResponseSchema, response.body, { marketplace: 'SHOPIFY', operation: `POST ${path}` });
-  if (config.expiringTokens && token.expires_in === undefined) {
+  // Only a token without expires_in and without a refresh token is a legacy non-expiring offline token.
+  const nonExpiring = token.expires_in === undefined && token.refresh_token === undefined;
+  if (config.expiringTokens && nonExpiring) {
     logger?.warn('Shopify returned a non-expiring offline token although expiring tokens were requested');
   }
-  if (token.expires_in !== undefined && token.refresh_token === undefined) {
+  if (!nonExpiring && token.refresh_token === undefined) {
     logger?.warn({ expiresIn: token.expires_in }, 'Shopify returned an expiring token without a refresh token; the merchant must authorize again when it expires');
   }
   const now = Date.now();
+  const refreshTokenSeconds = readPositiveSeconds(token.refresh_token_expires_in);
   return {
     accessToken: token.access_token,
     refreshToken: token.refresh_token ?? null,
-    expiresAt: token.expires_in === undefined ? null : new Date(now + token.expires_in * 1000),
-    refreshTokenExpiresAt: token.refresh_token_expires_in === undefined ? null : new Date(now + token.refresh_token_expires_in * 1000),
+    expiresAt: nonExpiring ? null : resolveTokenExpiry(token.expires_in, ACCESS_TOKEN_EXPIRY, { nowMs: now, logger }),
+    refreshTokenExpiresAt: refreshTokenSeconds === null ? null : new Date(now + refreshTokenSeconds * 1000),
     scopes: token.scope.split(',').map((scope) => scope.trim()).filter((scope) => scope !== ''),
     accountId: shopDomain,
     metadata: { ...metadata },

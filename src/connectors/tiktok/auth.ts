@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import { resolveTokenExpiry, type TokenExpiryRule } from '../shared/token-expiry.js';
 import type { CallbackResult } from '../shared/contract.js';
 import type { JsonValue, TokenSet } from '../shared/types.js';
 import { TikTokClient, unwrapResponse } from './client.js';
@@ -14,6 +15,12 @@ export const TOKEN_REFRESH_PATH = '/api/v2/token/refresh';
 export const ACCESS_TOKEN_MAX_LIFETIME_SECONDS = 7 * 24 * 3600;
 /** Lifetime assumed when `access_token_expire_in` is missing or unreadable; short, so a refresh comes early. */
 export const ACCESS_TOKEN_FALLBACK_SECONDS = 24 * 3600;
+const ACCESS_TOKEN_EXPIRY: TokenExpiryRule = {
+  field: 'TikTok Shop access_token_expire_in',
+  unit: 'timestamp',
+  maxLifetimeSeconds: ACCESS_TOKEN_MAX_LIFETIME_SECONDS,
+  fallbackSeconds: ACCESS_TOKEN_FALLBACK_SECONDS,
+};
 /** Smallest value read as a Unix timestamp (2001-09-09); smaller numbers are read as a lifetime in seconds. */
 const MIN_UNIX_TIMESTAMP = 1_000_000_000;
 
@@ -155,29 +162,7 @@ function toTokenSet(token: TikTokTokenData, metadata: TikTokConnectionMetadata, 
  * Each of these fallbacks is logged as a warning.
  */
 export function resolveAccessTokenExpiry(value: unknown, nowMs: number, logger?: Logger): Date {
-  const seconds = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  const maxMs = nowMs + ACCESS_TOKEN_MAX_LIFETIME_SECONDS * 1000;
-  const warn = (fallback: string): void => {
-    logger?.warn({ accessTokenExpireIn: value === undefined ? 'missing' : value, fallback }, 'TikTok Shop token response has an unexpected access_token_expire_in');
-  };
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
-    warn('24 h');
-    return new Date(nowMs + ACCESS_TOKEN_FALLBACK_SECONDS * 1000);
-  }
-  if (seconds < MIN_UNIX_TIMESTAMP) {
-    warn('read as a lifetime in seconds');
-    return new Date(Math.min(nowMs + seconds * 1000, maxMs));
-  }
-  const expiresMs = seconds * 1000;
-  if (expiresMs <= nowMs) {
-    warn('expired now');
-    return new Date(nowMs);
-  }
-  if (expiresMs > maxMs) {
-    warn('7 days');
-    return new Date(maxMs);
-  }
-  return new Date(expiresMs);
+  return resolveTokenExpiry(value, ACCESS_TOKEN_EXPIRY, { nowMs, logger });
 }
 
 function readUnixTimestamp(value: unknown): Date | null {

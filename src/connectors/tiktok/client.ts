@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
 import { JsonHttpClient, type HttpResponse, type HttpResponseHook } from '../shared/http.js';
+import { defaultResiliencePolicy, type CallContext, type ResiliencePolicy } from '../shared/resilience/index.js';
+import type { TrafficControl } from '../shared/traffic.js';
 import type { AccessTokenSource } from '../shared/types.js';
 import type { TikTokConfig } from './config.js';
 import { mapTikTokError } from './errors.js';
@@ -20,6 +22,11 @@ export interface TikTokClientOptions {
   onApiCall?: () => void;
   /** Clock for the signed `timestamp`, in epoch milliseconds; Date.now when not given. */
   now?: () => number;
+  /** Our id of the connection, which keys its circuit breaker; absent while authorizing. */
+  connectionId?: string;
+  traffic?: TrafficControl;
+  /** Retries and circuit breakers; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 export interface TikTokRequest<S extends z.ZodType> {
@@ -31,6 +38,11 @@ export interface TikTokRequest<S extends z.ZodType> {
   body?: unknown;
   /** Schema of the response's `data` field. */
   schema: S;
+  /**
+   * Whether the call may be sent again after a 5xx or a failure without a response. Default: true
+   * for GET, false for POST. Set it on a POST that only reads or that sets absolute values.
+   */
+  idempotent?: boolean;
 }
 
 /** Paths that reject `shop_cipher`: they act on the authorization, not on one shop. */
@@ -41,8 +53,9 @@ function isShopScoped(path: string): boolean {
 /**
  * Signed JSON client for the TikTok Shop Open API of one authorized shop. Every call carries
  * app_key, timestamp, shop_cipher (except on /authorization/ paths) and sign in the query and the
- * access token in the `x-tts-access-token` header. A response counts as successful only when its
- * body code is 0; its `data` is validated before it is returned.
+ * access token in the `x-tts-access-token` header, and goes through the resilience policy, which
+ * signs each attempt anew so that its timestamp is current. A response counts as successful only
+ * when its body code is 0; its `data` is validated before it is returned.
  */
 export class TikTokClient {
   /** HTTP requests sent by this client, failed ones included, so sync runs can report API calls spent. */
@@ -50,18 +63,28 @@ export class TikTokClient {
   readonly logger: Logger | undefined;
   private readonly http: JsonHttpClient;
   private readonly config: TikTokConfig;
-  private readonly tokenSource: AccessTokenSource;
   private readonly shopCipher: string | undefined;
-  private readonly onApiCall: (() => void) | undefined;
   private readonly now: () => number;
+  private readonly resilience: ResiliencePolicy;
+  private readonly context: CallContext;
 
   constructor(private readonly options: TikTokClientOptions) {
     this.logger = options.logger?.child({ module: 'connectors.tiktok' });
     this.config = options.config;
-    this.tokenSource = options.tokenSource;
     this.shopCipher = options.shopCipher;
-    this.onApiCall = options.onApiCall;
     this.now = options.now ?? Date.now;
+    this.resilience = options.resilience ?? defaultResiliencePolicy();
+    this.context = {
+      marketplace: 'TIKTOK',
+      connectionId: options.connectionId,
+      tokens: options.tokenSource,
+      traffic: options.traffic,
+      logger: this.logger,
+      onAttempt: () => {
+        this.apiCalls += 1;
+        options.onApiCall?.();
+      },
+    };
     this.http = new JsonHttpClient({
       marketplace: 'TIKTOK',
       baseUrl: options.config.apiBaseUrl,
@@ -85,8 +108,23 @@ export class TikTokClient {
         { kind: 'invalid_input', code: 'shop_cipher_missing' },
       );
     }
-    const accessToken = await this.tokenSource.getAccessToken();
+    return this.resilience.execute(this.context, {
+      operation: `${request.method} ${request.path}`,
+      endpointClass: endpointClassOf(request.path),
+      idempotent: request.idempotent ?? request.method === 'GET',
+      send: (accessToken, signal) => this.send(request, shopScoped, accessToken ?? '', signal),
+      read: (response, accessToken) =>
+        unwrapResponse(response, {
+          method: request.method,
+          path: request.path,
+          schema: request.schema,
+          secretValues: [this.config.appSecret, accessToken ?? ''],
+        }),
+    });
+  }
 
+  /** Signs and sends one attempt; the timestamp is taken now, so a retried attempt is signed anew. */
+  private send<S extends z.ZodType>(request: TikTokRequest<S>, shopScoped: boolean, accessToken: string, signal: AbortSignal | undefined): Promise<HttpResponse> {
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) query[key] = String(value);
@@ -97,23 +135,21 @@ export class TikTokClient {
     // JsonHttpClient sends JSON.stringify(body), so signing the same serialization signs the exact text sent.
     const bodyText = request.body === undefined ? '' : JSON.stringify(request.body);
     const sign = computeSign({ appSecret: this.config.appSecret, path: request.path, query, body: bodyText });
-
-    this.apiCalls += 1;
-    this.onApiCall?.();
-    const response = await this.http.request({
+    return this.http.request({
       method: request.method,
       path: request.path,
       query: { ...query, sign },
       headers: { 'x-tts-access-token': accessToken, 'content-type': 'application/json' },
       json: request.body,
-    });
-    return unwrapResponse(response, {
-      method: request.method,
-      path: request.path,
-      schema: request.schema,
-      secretValues: [this.config.appSecret, accessToken],
+      signal,
     });
   }
+}
+
+/** Endpoint class for limits and usage: the path without its version and numeric ids, such as `product.products.search`. */
+function endpointClassOf(path: string): string {
+  const segments = path.split('/').filter((segment) => segment !== '' && !/^\d+$/.test(segment));
+  return segments.join('.') || 'root';
 }
 
 /**

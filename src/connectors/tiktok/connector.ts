@@ -1,6 +1,7 @@
 import type { ConnectorSession, MarketplaceConnector, WebhookResource } from '../shared/contract.js';
 import { MarketplaceError } from '../shared/errors.js';
 import type { HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
 import { buildAuthorizationUrl, exchangeCode, readCallback, refreshToken } from './auth.js';
 import { TikTokClient } from './client.js';
 import type { TikTokConfig } from './config.js';
@@ -18,6 +19,8 @@ export interface TikTokConnectorOptions {
   onResponse?: HttpResponseHook;
   /** Clock for signed timestamps and token expiry, in epoch milliseconds; Date.now when not given. */
   now?: () => number;
+  /** Retries and circuit breakers of session calls; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 /** Builds the TikTok Shop implementation of the connector contract used by the sync services. */
@@ -39,6 +42,9 @@ export function createTikTokConnector(config: TikTokConfig, options: TikTokConne
       onApiCall: session.onApiCall,
       onResponse: options.onResponse,
       now: options.now,
+      connectionId: session.connectionId,
+      traffic: session.traffic,
+      resilience: options.resilience,
     });
     return { client, metadata };
   };
@@ -48,6 +54,8 @@ export function createTikTokConnector(config: TikTokConfig, options: TikTokConne
     marketplace: 'TIKTOK',
     usesPkce: false,
     redirectUri: config.redirectUri,
+    // One inventory update per product, carrying all of its SKUs.
+    stockWriteBatch: { unit: 'item', size: 1 },
 
     authorizationUrl({ state }) {
       return buildAuthorizationUrl(config, state);

@@ -40,6 +40,8 @@ export async function importPage(client: TikTokClient, checkpoint: ImportCheckpo
     query: { page_size: pageSize, page_token: pageToken ?? undefined },
     body: filters,
     schema: productSearchDataSchema,
+    // The search only reads, so sending it again is safe.
+    idempotent: true,
   });
 
   const listings = data.products.flatMap(mapProductToListings);

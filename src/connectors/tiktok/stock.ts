@@ -71,7 +71,8 @@ export async function writeStock(client: TikTokClient, changes: readonly StockCh
 
     try {
       const path = `/product/202309/products/${encodeURIComponent(productId)}/inventory/update`;
-      const data = await client.request({ method: 'POST', path, body, schema: inventoryUpdateDataSchema });
+      // Absolute quantities: sending the update again leaves the same stock, so retries are safe.
+      const data = await client.request({ method: 'POST', path, body, schema: inventoryUpdateDataSchema, idempotent: true });
       const skuErrors = new Map<string, TikTokInventoryError>();
       const productErrors: TikTokInventoryError[] = [];
       for (const entry of data?.errors ?? []) {

@@ -1,3 +1,4 @@
+import { reportSandboxSecret } from '../shared/secrets.js';
 import type { AppRecord } from './store.js';
 import { createAccessToken, createGrantToken, verifyS256 } from './tokens.js';
 
@@ -52,12 +53,15 @@ export class CredentialStore {
   /** Records the seller's consent and returns a single-use authorization code. */
   issueCode(app: AppRecord, userId: number, redirectUri: string, codeChallenge: string | undefined, now: number): string {
     const code = createGrantToken(userId);
+    reportSandboxSecret('MERCADOLIBRE', 'authorization_code', code);
     this.codes.set(code, { clientId: app.clientId, userId, redirectUri, codeChallenge, expiresAt: now + CODE_TTL_MS, used: false });
     this.addGrant(userId, app.clientId);
     return code;
   }
 
   exchangeCode(app: AppRecord, input: { code: string; redirectUri: string; codeVerifier?: string }, now: number): GrantResult {
+    // The verifier is the client's secret, so it is reported as it arrives.
+    if (input.codeVerifier !== undefined) reportSandboxSecret('MERCADOLIBRE', 'code_verifier', input.codeVerifier);
     const record = this.codes.get(input.code);
     if (!record) return { ok: false, reason: 'unknown authorization code' };
     if (record.clientId !== app.clientId) return { ok: false, reason: 'code was issued to another client' };
@@ -133,6 +137,8 @@ export class CredentialStore {
   private issueTokens(app: AppRecord, userId: number, now: number): IssuedTokens {
     const accessToken = createAccessToken(app.applicationId, userId, new Date(now));
     const refreshToken = createGrantToken(userId);
+    reportSandboxSecret('MERCADOLIBRE', 'access_token', accessToken);
+    reportSandboxSecret('MERCADOLIBRE', 'refresh_token', refreshToken);
     this.accessTokens.set(accessToken, {
       clientId: app.clientId,
       userId,

@@ -1,7 +1,11 @@
+import { PerSecondPeak } from '../shared/per-second.js';
+
 /** Fixed one-second windows counting requests per application (client id). */
 export class RateLimiter {
   private windowStart = -1;
   private readonly counts = new Map<string, number>();
+  /** Requests per application per wall-clock second, rejected ones included. */
+  readonly arrivals = new PerSecondPeak();
 
   constructor(private ratePerSecond: number) {
     this.setRate(ratePerSecond);
@@ -17,6 +21,7 @@ export class RateLimiter {
 
   /** Counts one request of the application; returns false when it is over the rate in the current second. */
   tryAcquire(clientId: string, now: number): boolean {
+    this.arrivals.count(clientId, now);
     const second = Math.floor(now / 1000);
     if (second !== this.windowStart) {
       this.windowStart = second;

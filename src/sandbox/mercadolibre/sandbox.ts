@@ -111,6 +111,7 @@ export async function startMercadoLibreSandbox(options: MercadoLibreSandboxOptio
     injectFault: (rule) => controls.faults.add(rule),
     clearFaults: () => controls.faults.clear(),
     setRatePerSecond: (n) => controls.rateLimiter.setRate(n),
+    peakRequestsPerSecond: () => controls.rateLimiter.arrivals.peak,
     notifications: {
       sent: notifier.sent,
       missed: notifier.missed,

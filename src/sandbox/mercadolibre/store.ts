@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reportSandboxSecret } from '../shared/secrets.js';
 import type { Item, Order, SandboxAppConfig } from './types.js';
 
 export interface AppRecord {
@@ -63,6 +64,7 @@ export class SandboxStore {
       applicationId: input.applicationId ?? existing?.applicationId ?? this.defaultApplicationId(input.clientId),
       name: input.name ?? input.clientId,
     };
+    reportSandboxSecret('MERCADOLIBRE', 'client_secret', record.clientSecret);
     this.apps.set(record.clientId, record);
     return record;
   }

@@ -208,6 +208,8 @@ export interface MercadoLibreSandbox {
   injectFault(rule: FaultRule): void;
   clearFaults(): void;
   setRatePerSecond(n: number): void;
+  /** Highest number of API requests one application sent within one wall-clock second, rejected ones included. */
+  peakRequestsPerSecond(): number;
   notifications: {
     /** Every delivery attempt, in order. */
     sent: NotificationAttempt[];

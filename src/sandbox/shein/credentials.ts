@@ -1,3 +1,4 @@
+import { reportSandboxSecret } from '../shared/secrets.js';
 import { lowerHex, upperHex32 } from './crypto.js';
 
 /** tempTokens are valid for 10 minutes and can be exchanged once. */
@@ -30,6 +31,7 @@ export class CredentialStore {
 
   issueTempToken(appId: string, supplierId: number, state: string, now: number): string {
     const token = lowerHex(16);
+    reportSandboxSecret('SHEIN', 'authorization_code', token);
     this.tempTokens.set(token, { appId, supplierId, state, expiresAt: now + TEMP_TOKEN_TTL_MS, used: false });
     return token;
   }
@@ -50,8 +52,20 @@ export class CredentialStore {
       if (key.appId === appId && key.supplierId === record.supplierId && key.status === 'active') key.status = 'revoked';
     }
     const key: KeyRecord = { openKeyId: upperHex32(), secretKey: upperHex32(), appId, supplierId: record.supplierId, status: 'active' };
+    reportSandboxSecret('SHEIN', 'seller_secret_key', key.secretKey);
     this.keys.set(key.openKeyId, key);
     return { ok: true, key, state: record.state };
+  }
+
+  /**
+   * Issues a key pair the way the seller portal hands one to a seller who copies it by hand. Unlike
+   * an authorization, it leaves the seller's earlier keys working.
+   */
+  issuePortalKeys(appId: string, supplierId: number): KeyRecord {
+    const key: KeyRecord = { openKeyId: upperHex32(), secretKey: upperHex32(), appId, supplierId, status: 'active' };
+    reportSandboxSecret('SHEIN', 'seller_secret_key', key.secretKey);
+    this.keys.set(key.openKeyId, key);
+    return key;
   }
 
   findKey(openKeyId: string): KeyRecord | undefined {

@@ -1,3 +1,5 @@
+import { PerSecondPeak } from '../shared/per-second.js';
+
 /**
  * Minimum spacing between accepted calls of one seller. SHEIN publishes no numbers; integrators
  * space calls at least 150 ms apart and see 832213 / HTTP 429 when they do not.
@@ -5,6 +7,8 @@
  */
 export class SpacingLimiter {
   private readonly lastAccepted = new Map<number, number>();
+  /** Calls per seller per wall-clock second, rejected ones included. */
+  readonly arrivals = new PerSecondPeak();
 
   constructor(private spacingMs: number) {
     this.setSpacing(spacingMs);
@@ -20,6 +24,7 @@ export class SpacingLimiter {
 
   /** Counts one call of the seller; returns false when it comes too soon after the last accepted one. */
   tryAcquire(supplierId: number, now: number): boolean {
+    this.arrivals.count(String(supplierId), now);
     const last = this.lastAccepted.get(supplierId);
     if (this.spacingMs > 0 && last !== undefined && now - last < this.spacingMs) return false;
     this.lastAccepted.set(supplierId, now);

@@ -113,11 +113,18 @@ export async function startSheinSandbox(options: SheinSandboxOptions = {}): Prom
       if (!store.sellers.has(input.supplierId)) throw new Error(`issueAuthorizationCode: supplier ${input.supplierId} not found; seed it with seedSeller() first.`);
       return context.credentials.issueTempToken(input.appId, input.supplierId, input.state ?? '', now());
     },
+    issueApiKeys: (input) => {
+      if (!store.apps.has(input.appId)) throw new Error(`issueApiKeys: appid ${input.appId} is not registered; add it with addApp() first.`);
+      if (!store.sellers.has(input.supplierId)) throw new Error(`issueApiKeys: supplier ${input.supplierId} not found; seed it with seedSeller() first.`);
+      const { openKeyId, secretKey } = context.credentials.issuePortalKeys(input.appId, input.supplierId);
+      return { openKeyId, secretKey };
+    },
     expireAccessTokens: (supplierId) => context.credentials.expire(supplierId),
     revokeAuthorization: (supplierId, appId) => context.credentials.revoke(supplierId, appId),
     injectFault: (rule) => controls.faults.add(rule),
     clearFaults: () => controls.faults.clear(),
     setRequestSpacing: (ms) => controls.limiter.setSpacing(ms),
+    peakRequestsPerSecond: () => controls.limiter.arrivals.peak,
     advanceClock: (ms) => {
       clockOffsetMs += ms;
     },

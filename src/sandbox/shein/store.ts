@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { reportSandboxSecret } from '../shared/secrets.js';
 import type { Order, SandboxAppConfig, SkuRecord, SpuRecord } from './types.js';
 
 export interface AppRecord {
@@ -59,6 +60,7 @@ export class SandboxStore {
     }
     const input = parsed.data;
     const record: AppRecord = { ...input, redirectUrls: [...input.redirectUrls], name: input.name ?? input.appId };
+    reportSandboxSecret('SHEIN', 'client_secret', record.appSecret);
     this.apps.set(record.appId, record);
     return record;
   }

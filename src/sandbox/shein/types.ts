@@ -175,6 +175,11 @@ export interface SheinSandbox {
   /** Issues a tempToken as if the seller had clicked "Autorizar", for tests that skip the HTML page. */
   issueAuthorizationCode(input: IssueAuthorizationCodeInput): string;
   /**
+   * Issues an openKeyId and secretKey for one app and seller, as the seller portal shows them to a
+   * seller who connects by copying keys. The seller's other keys keep working.
+   */
+  issueApiKeys(input: { appId: string; supplierId: number }): { openKeyId: string; secretKey: string };
+  /**
    * Makes the seller's keys (or every key) stop working, as a lapsed authorization would. SHEIN
    * keys have no expiry of their own.
    */
@@ -185,6 +190,8 @@ export interface SheinSandbox {
   clearFaults(): void;
   /** Sets the minimum time between two accepted calls of one seller, in ms; 0 turns the limit off. */
   setRequestSpacing(ms: number): void;
+  /** Highest number of API requests one seller sent within one wall-clock second, rejected ones included. */
+  peakRequestsPerSecond(): number;
   /** Moves the sandbox clock forward (or back), e.g. to expire tempTokens or test timestamp checks. */
   advanceClock(ms: number): void;
   webhooks: {

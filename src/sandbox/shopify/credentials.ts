@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reportSandboxSecret } from '../shared/secrets.js';
 import { createAccessToken, createAuthorizationCode, createRefreshToken } from './tokens.js';
 import { WEBHOOK_TOPICS, type SandboxAppConfig, type WebhookTopic } from './types.js';
 
@@ -91,6 +92,7 @@ export class CredentialStore {
       webhookTopics: new Set(input.webhookTopics ?? WEBHOOK_TOPICS),
       webhookApiVersion: input.webhookApiVersion ?? '2026-04',
     };
+    reportSandboxSecret('SHOPIFY', 'client_secret', record.clientSecret);
     this.apps.set(record.clientId, record);
     return record;
   }
@@ -98,6 +100,7 @@ export class CredentialStore {
   /** Records the merchant's approval and returns a single-use code valid 10 minutes. */
   issueCode(app: AppRecord, shopDomain: string, redirectUri: string, scopes: string[], now: number): string {
     const code = createAuthorizationCode();
+    reportSandboxSecret('SHOPIFY', 'authorization_code', code);
     this.codes.set(code, { clientId: app.clientId, shopDomain, redirectUri, scopes, expiresAt: now + CODE_TTL_MS, used: false });
     return code;
   }
@@ -183,12 +186,14 @@ export class CredentialStore {
 
   private issue(app: AppRecord, shopDomain: string, scopes: string[], expiring: boolean, now: number): IssuedTokens {
     const accessToken = createAccessToken();
+    reportSandboxSecret('SHOPIFY', 'access_token', accessToken);
     const base = { clientId: app.clientId, shopDomain, scopes, revoked: false };
     if (!expiring) {
       this.accessTokens.set(accessToken, { ...base, expiresAt: null });
       return { accessToken, scopes };
     }
     const refreshToken = createRefreshToken();
+    reportSandboxSecret('SHOPIFY', 'refresh_token', refreshToken);
     this.accessTokens.set(accessToken, { ...base, expiresAt: now + this.ttl.accessTokenSeconds * 1000 });
     this.refreshTokens.set(refreshToken, { ...base, expiresAt: now + this.ttl.refreshTokenSeconds * 1000, retired: false });
     return {

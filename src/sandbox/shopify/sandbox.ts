@@ -157,6 +157,7 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
     injectFault: (rule) => controls.faults.add(rule),
     clearFaults: () => controls.faults.clear(),
     setThrottle: (settings) => context.buckets.setSettings(settings),
+    throttledCount: () => context.buckets.throttledCount,
     setBucketAvailable: (shopDomain, clientId, points) => {
       const shop = store.shops.get(shopDomain);
       if (!shop) throw new Error(`setBucketAvailable: shop ${shopDomain} not found.`);

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { registerApiPermissionsRoute } from './api-permissions.js';
 import type { SandboxContext } from './context.js';
 import { NOT_FOUND_BODY } from './errors.js';
 import type { FaultInjector } from '../shared/faults.js';
@@ -73,7 +74,7 @@ function addHooks(app: FastifyInstance, context: SandboxContext, controls: Sandb
   });
 }
 
-/** Builds the fastify app that serves every shop's OAuth and Admin GraphQL endpoints and bulk results. */
+/** Builds the fastify app that serves every shop's OAuth, Admin GraphQL and app uninstall endpoints and bulk results. */
 export function buildSandboxServer(context: SandboxContext, controls: SandboxControls): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = context.logger;
   // fastify's own request lines are off: they would log OAuth codes in query strings.
@@ -84,6 +85,7 @@ export function buildSandboxServer(context: SandboxContext, controls: SandboxCon
   registerAuthorizeRoutes(app, context);
   registerTokenRoute(app, context);
   registerGraphqlRoute(app, context);
+  registerApiPermissionsRoute(app, context);
   app.get<{ Params: { file: string } }>('/bulk-results/:file', async (request, reply) => {
     const token = /^([0-9a-f]{32})\.jsonl$/.exec(request.params.file)?.[1];
     const text = token === undefined ? undefined : context.bulk.file(token);

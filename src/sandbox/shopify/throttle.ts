@@ -23,9 +23,15 @@ interface Bucket {
 export class CostBuckets {
   private readonly buckets = new Map<string, Bucket>();
   private settings: ThrottleSettings;
+  private throttled = 0;
 
   constructor(settings: ThrottleSettings = {}) {
     this.settings = checkSettings(settings);
+  }
+
+  /** Queries refused with THROTTLED since the sandbox started. */
+  get throttledCount(): number {
+    return this.throttled;
   }
 
   setSettings(settings: ThrottleSettings): void {
@@ -48,7 +54,10 @@ export class CostBuckets {
   tryTake(key: string, plan: ShopPlan, cost: number, now: number): boolean {
     const { restoreRate, maximumAvailable } = this.limits(plan);
     const bucket = this.refill(key, restoreRate, maximumAvailable, now);
-    if (bucket.available < cost) return false;
+    if (bucket.available < cost) {
+      this.throttled += 1;
+      return false;
+    }
     bucket.available -= cost;
     return true;
   }

@@ -214,6 +214,8 @@ export interface ShopifySandbox {
   clearFaults(): void;
   /** Changes the bucket settings of every shop; buckets keep their current points. */
   setThrottle(settings: ThrottleSettings): void;
+  /** GraphQL queries refused with THROTTLED since the sandbox started. */
+  throttledCount(): number;
   /** Sets the points left in one app's bucket on one shop, as if earlier calls had spent them. */
   setBucketAvailable(shopDomain: string, clientId: string, points: number): void;
   webhooks: {

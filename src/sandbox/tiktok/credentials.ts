@@ -1,3 +1,4 @@
+import { reportSandboxSecret } from '../shared/secrets.js';
 import type { AppRecord } from './store.js';
 import { createAuthorizationCode, createToken } from './tokens.js';
 
@@ -57,6 +58,7 @@ export class CredentialStore {
   /** Records the seller's consent and returns a single-use auth code. */
   issueCode(app: AppRecord, openId: string, now: number): string {
     const code = createAuthorizationCode();
+    reportSandboxSecret('TIKTOK', 'authorization_code', code);
     this.codes.set(code, { appKey: app.appKey, openId, expiresAt: now + CODE_TTL_MS, used: false });
     const grants = this.grants.get(openId) ?? new Map<string, Grant>();
     grants.set(app.appKey, { scopes: [...app.scopes], expiresAt: now + this.settings.authorizationTtlSeconds * 1000 });
@@ -118,6 +120,8 @@ export class CredentialStore {
     if (grant.expiresAt <= now) return { ok: false, failure: 'expired', reason: 'authorization expired' };
     const accessToken = createToken();
     const refreshToken = createToken();
+    reportSandboxSecret('TIKTOK', 'access_token', accessToken);
+    reportSandboxSecret('TIKTOK', 'refresh_token', refreshToken);
     // Expiry instants are whole seconds, because TikTok reports them as Unix timestamps.
     const accessTokenExpiresAt = Math.floor((now + this.settings.accessTokenTtlSeconds * 1000) / 1000) * 1000;
     this.accessTokens.set(accessToken, { appKey: app.appKey, openId, scopes: [...grant.scopes], expiresAt: accessTokenExpiresAt, revoked: false });

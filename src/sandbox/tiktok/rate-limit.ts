@@ -1,3 +1,5 @@
+import { PerSecondPeak } from '../shared/per-second.js';
+
 /**
  * TikTok's quota model: a number of requests per second for each API, counted separately for
  * every app and shop pair. Fixed one-second windows.
@@ -5,6 +7,8 @@
 export class RateLimiter {
   private windowStart = -1;
   private readonly counts = new Map<string, number>();
+  /** Requests per API, app and shop per wall-clock second, rejected ones included. */
+  readonly arrivals = new PerSecondPeak();
 
   constructor(private ratePerSecond: number) {
     this.setRate(ratePerSecond);
@@ -26,6 +30,7 @@ export class RateLimiter {
       this.counts.clear();
     }
     const name = `${key.appKey}\n${key.shopCipher}\n${key.api}`;
+    this.arrivals.count(name, now);
     const count = this.counts.get(name) ?? 0;
     if (count >= this.ratePerSecond) return false;
     this.counts.set(name, count + 1);

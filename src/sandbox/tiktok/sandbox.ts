@@ -128,6 +128,7 @@ export async function startTikTokSandbox(options: TikTokSandboxOptions = {}): Pr
     injectFault: (rule) => controls.faults.add(rule),
     clearFaults: () => controls.faults.clear(),
     setRatePerSecond: (n) => context.rateLimiter.setRate(n),
+    peakRequestsPerSecond: () => context.rateLimiter.arrivals.peak,
     webhooks: {
       sent: notifier.sent,
       failed: notifier.failed,

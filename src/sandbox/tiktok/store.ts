@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reportSandboxSecret } from '../shared/secrets.js';
 import { createOpenId, createShopCipher, createShopCode } from './tokens.js';
 import { ALL_SCOPES, type Order, type Product, type SandboxAppConfig, type Warehouse } from './types.js';
 
@@ -100,6 +101,7 @@ export class SandboxStore {
       scopes: [...(input.scopes ?? ALL_SCOPES)],
       name: input.name ?? input.appKey,
     };
+    reportSandboxSecret('TIKTOK', 'client_secret', record.appSecret);
     this.apps.set(record.appKey, record);
     return record;
   }

@@ -220,6 +220,8 @@ export interface TikTokSandbox {
   injectFault(rule: FaultRule): void;
   clearFaults(): void;
   setRatePerSecond(n: number): void;
+  /** Highest number of API requests one app and shop made to one API sent within one wall-clock second, rejected ones included. */
+  peakRequestsPerSecond(): number;
   webhooks: {
     /** Every delivery attempt, in order. */
     sent: WebhookAttempt[];

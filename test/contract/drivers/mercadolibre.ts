@@ -1,9 +1,10 @@
-import pino from 'pino';
 import { createMercadoLibreConfig, createMercadoLibreConnector } from '../../../src/connectors/mercadolibre/index.js';
 import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../../src/connectors/shared/index.js';
+import { ResiliencePolicy } from '../../../src/connectors/shared/resilience/index.js';
 import { startMercadoLibreSandbox, type MercadoLibreSandbox } from '../../../src/sandbox/mercadolibre/index.js';
 import type { FootwearModel, MarketplaceDriver } from '../drivers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver.js';
+import { testLogger } from '../../support/logger.js';
 
 const CLIENT_ID = '4444555566667777';
 const CLIENT_SECRET = 'contract-mercadolibre-secret-0123456789';
@@ -59,10 +60,11 @@ export function createMercadoLibreDriver(): MarketplaceDriver {
         apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI], requirePkce: true, notificationUrl: `${receiver.url}/webhooks/mercadolibre` }],
         ratePerSecond: 1000,
         notificationRetryDelayMs: 20,
-        logger: pino({ level: 'silent' }),
+        logger: testLogger(),
       });
       const config = createMercadoLibreConfig({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, authBaseUrl: sandbox.url, apiBaseUrl: sandbox.url });
-      connector = createMercadoLibreConnector(config, { importPageSize: IMPORT_PAGE_SIZE });
+      // One attempt per call, so each case gets the response it set up; test/resilience covers retries.
+      connector = createMercadoLibreConnector(config, { importPageSize: IMPORT_PAGE_SIZE, resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
     },
 
     async close() {

@@ -1,10 +1,11 @@
-import pino from 'pino';
 import { z } from 'zod';
 import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../../src/connectors/shared/index.js';
+import { ResiliencePolicy } from '../../../src/connectors/shared/resilience/index.js';
 import { createSheinConfig, createSheinConnector } from '../../../src/connectors/shein/index.js';
 import { startSheinSandbox, type SheinSandbox } from '../../../src/sandbox/shein/index.js';
 import type { FootwearModel, MarketplaceDriver } from '../drivers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver.js';
+import { testLogger } from '../../support/logger.js';
 
 const APP_ID = '4B1E7C0A9D2F36588C1A0E3F5B7D9';
 const APP_SECRET = '9E4D2C7B1A0F3E5D6C8B7A9F0E1D2C3B';
@@ -65,7 +66,7 @@ export function createSheinDriver(): MarketplaceDriver {
         apps: [{ appId: APP_ID, appSecret: APP_SECRET, redirectUrls: [REDIRECT_URI], webhookUrl: `${receiver.url}${WEBHOOK_PATH}` }],
         requestSpacingMs: 0,
         webhookRetryDelayMs: 20,
-        logger: pino({ level: 'silent' }),
+        logger: testLogger(),
       });
       const config = createSheinConfig({
         appId: APP_ID,
@@ -75,7 +76,8 @@ export function createSheinDriver(): MarketplaceDriver {
         apiBaseUrl: sandbox.url,
         webhookPath: WEBHOOK_PATH,
       });
-      connector = createSheinConnector(config, { importPageSize: IMPORT_PAGE_SIZE });
+      // One attempt per call, so each case gets the response it set up; test/resilience covers retries.
+      connector = createSheinConnector(config, { importPageSize: IMPORT_PAGE_SIZE, resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
     },
 
     async close() {

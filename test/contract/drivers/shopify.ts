@@ -1,11 +1,12 @@
-import pino from 'pino';
 import { z } from 'zod';
 import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../../src/connectors/shared/index.js';
+import { ResiliencePolicy } from '../../../src/connectors/shared/resilience/index.js';
 import { createShopifyConfig, createShopifyConnector, SHOPIFY_DEFAULT_API_VERSION, SHOPIFY_DEFAULT_SCOPES } from '../../../src/connectors/shopify/index.js';
 import { startShopifySandbox, type ShopifySandbox } from '../../../src/sandbox/shopify/index.js';
 import type { FootwearModel, MarketplaceDriver } from '../drivers.js';
 import { changeLastDigit } from '../tamper.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver.js';
+import { testLogger } from '../../support/logger.js';
 
 const CLIENT_ID = 'egdc-contract-shopify-client';
 const CLIENT_SECRET = 'contract-shopify-secret-0123456789';
@@ -56,11 +57,12 @@ export function createShopifyDriver(): MarketplaceDriver {
       sandbox = await startShopifySandbox({
         apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI], name: 'EGDC Inventario', webhookUrl: `${receiver.url}/webhooks/shopify` }],
         webhookRetryDelayMs: 20,
-        logger: pino({ level: 'silent' }),
+        logger: testLogger(),
       });
       const started = sandbox;
       const config = createShopifyConfig({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, endpointForShop: (shopDomain) => started.endpointForShop(shopDomain) });
-      connector = createShopifyConnector(config, { importPageSize: IMPORT_PAGE_SIZE });
+      // One attempt per call, so each case gets the response it set up; test/resilience covers retries.
+      connector = createShopifyConnector(config, { importPageSize: IMPORT_PAGE_SIZE, resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
     },
 
     async close() {

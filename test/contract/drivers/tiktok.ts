@@ -1,10 +1,11 @@
-import pino from 'pino';
 import type { MarketplaceConnector, RemoteListing, StockChange, StockRef } from '../../../src/connectors/shared/index.js';
+import { ResiliencePolicy } from '../../../src/connectors/shared/resilience/index.js';
 import { createTikTokConfig, createTikTokConnector } from '../../../src/connectors/tiktok/index.js';
 import { startTikTokSandbox, type SeededSeller, type TikTokSandbox } from '../../../src/sandbox/tiktok/index.js';
 import type { FootwearModel, MarketplaceDriver } from '../drivers.js';
 import { changeLastDigit } from '../tamper.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver.js';
+import { testLogger } from '../../support/logger.js';
 
 const APP_KEY = '6c0a7e1b2d3f9';
 const APP_SECRET = 'contract-tiktok-secret-0123456789abcdef';
@@ -62,7 +63,7 @@ export function createTikTokDriver(): MarketplaceDriver {
         apps: [{ appKey: APP_KEY, appSecret: APP_SECRET, serviceId: SERVICE_ID, redirectUrl: REDIRECT_URI, webhookUrl: `${receiver.url}/webhooks/tiktok` }],
         ratePerSecond: 1000,
         webhookRetryDelaysMs: [20, 20],
-        logger: pino({ level: 'silent' }),
+        logger: testLogger(),
       });
       const config = createTikTokConfig({
         appKey: APP_KEY,
@@ -73,7 +74,8 @@ export function createTikTokDriver(): MarketplaceDriver {
         authBaseUrl: sandbox.url,
         apiBaseUrl: sandbox.url,
       });
-      connector = createTikTokConnector(config, { importPageSize: IMPORT_PAGE_SIZE });
+      // One attempt per call, so each case gets the response it set up; test/resilience covers retries.
+      connector = createTikTokConnector(config, { importPageSize: IMPORT_PAGE_SIZE, resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
     },
 
     async close() {
