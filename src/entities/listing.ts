@@ -31,7 +31,7 @@ export class Listing extends TenantEntity {
   @Property({ type: 'string', length: 64 })
   externalVariantId: Opt<string> = '';
 
-  /** Marketplace id a stock write needs (Shopify: InventoryItem gid); null when none is known. */
+  /** Marketplace id that a stock write needs (for Shopify, the InventoryItem gid), or null when none is known. */
   @Property({ type: 'text', nullable: true })
   stockHandle: string | null = null;
 

@@ -63,7 +63,7 @@ export async function applyRemoteListings(em: EntityManager, connection: Marketp
     listing.status = item.status;
     listing.size = item.size;
     listing.color = item.color;
-    // A source that does not know the handle leaves it out; the stored one stays.
+    // A source that does not know the handle leaves it undefined, so the stored handle is kept.
     if (item.stockHandle !== undefined) listing.stockHandle = item.stockHandle;
     if (listing.remoteStock !== item.availableQuantity) {
       listing.remoteStock = item.availableQuantity;

@@ -41,7 +41,7 @@ function seeded(index: number): SeededProduct {
   return found;
 }
 
-/** A change as the stock push builds it, with the listing's handle and last known level. */
+/** Builds a change as the stock push does, with the listing's handle and last known level. */
 function knownChange(productIndex: number, variantIndex: number, quantity: number, expectedQuantity: number | null = SEEDED): StockChange {
   const product = seeded(productIndex);
   return {
@@ -92,7 +92,7 @@ describe('Shopify writeStock with known handles', () => {
     expect(changes.every((change, index) => available(Math.floor(index / 2), index % 2) === change.quantity)).toBe(true);
   });
 
-  it('reads and retries once after a stale expected level', async () => {
+  it('retries a stale level once', async () => {
     // EGDC believes 3; the shop has 8 because an edit never reached us.
     sandbox.setAvailable(seeded(125).variantIds[0] ?? '', 8);
     const stale = knownChange(125, 0, 15);
@@ -109,7 +109,7 @@ describe('Shopify writeStock with known handles', () => {
     expect([available(125, 0), available(125, 1)]).toEqual([15, 16]);
   });
 
-  it('sends a level equal to the expected one, which catches an unseen edit', async () => {
+  it('sends a level equal to expected', async () => {
     // EGDC wants the level it believes the shop has, but the merchant set 1 and we never heard of it.
     sandbox.setAvailable(seeded(126).variantIds[0] ?? '', 1);
     const before = sandbox.requests.length;
@@ -125,7 +125,7 @@ describe('Shopify writeStock with known handles', () => {
     expect(available(126, 0)).toBe(SEEDED);
   });
 
-  it('reads only the changes without a usable handle', async () => {
+  it('reads only changes without handles', async () => {
     const known = knownChange(127, 0, 20);
     const noHandle: StockChange = { ...knownChange(127, 1, 21), stockHandle: null };
     const noLevel = knownChange(128, 0, 22, null);
@@ -144,7 +144,7 @@ describe('Shopify writeStock with known handles', () => {
     expect([available(127, 0), available(127, 1), available(128, 0), available(128, 1)]).toEqual([20, 21, 22, 23]);
   });
 
-  it('uses the handle and level of the last change of a variant', async () => {
+  it('uses the last change per variant', async () => {
     const before = sandbox.requests.length;
     const changes = [knownChange(129, 0, 30, 999), knownChange(129, 0, 31)];
 
@@ -156,7 +156,7 @@ describe('Shopify writeStock with known handles', () => {
     expect(available(129, 0)).toBe(31);
   });
 
-  it('fails a handle Shopify does not know and applies the rest', async () => {
+  it('fails an unknown inventory item', async () => {
     const good = knownChange(130, 0, 40);
     const unknownItem: StockChange = { ...knownChange(130, 1, 41), stockHandle: 'gid://shopify/InventoryItem/999' };
     const before = sandbox.requests.length;
@@ -172,13 +172,13 @@ describe('Shopify writeStock with known handles', () => {
 });
 
 describe('Shopify listing stock handle', () => {
-  it('is the inventory item of a variant stocked at the location', async () => {
+  it('is the stocked inventory item', async () => {
     const page = await importPage(connected.client, locationId, null, 2);
 
     expect(page.listings.map((listing) => listing.stockHandle)).toEqual([...seeded(0).inventoryItemIds, ...seeded(1).inventoryItemIds]);
   });
 
-  it('is null where the variant is not stocked', async () => {
+  it('is null when not stocked', async () => {
     const page = await importPage(connected.client, secondLocationId, null, 2);
 
     expect(page.listings).toHaveLength(4);

@@ -62,7 +62,7 @@ async function waitForIdle(): Promise<void> {
   );
 }
 
-/** Sets EGDC's levels and asks for a push, as EGDC core's stock report does. */
+/** Sets EGDC's levels and requests a push, as EGDC core's stock report does. */
 async function reportAndPush(levels: Array<{ sku: string; stock: number }>): Promise<void> {
   const { connectionIds } = await reportLocalStock(tenantEntityManager(database.orm, TENANT), levels);
   expect([...connectionIds]).toEqual([connectionId]);
@@ -131,7 +131,7 @@ afterAll(async () => {
 });
 
 describe('Shopify stock push with compare and set', () => {
-  it('imports each variant with its inventory item', async () => {
+  it('stores each inventory item', async () => {
     const listings = await tenantEntityManager(database.orm, TENANT).find(Listing, { connection: connectionId });
 
     const expected = new Map(shop.products.flatMap((product) => product.variantIds.map((variantId, index) => [variantId, product.inventoryItemIds[index]])));
@@ -140,7 +140,7 @@ describe('Shopify stock push with compare and set', () => {
     expect(new Set(listings.map((listing) => listing.remoteStock))).toEqual(new Set([SEEDED_STOCK]));
   });
 
-  it('writes known levels without reading them first', async () => {
+  it('writes known levels without reading', async () => {
     const levels = Array.from({ length: 120 }, (_, index) => ({ sku: skuOf(Math.floor(index / 2), SIZES[index % 2]!), stock: 10 + (index % 9) }));
     const before = sandbox.requests.length;
 
@@ -158,10 +158,10 @@ describe('Shopify stock push with compare and set', () => {
     expect((await pushRuns()).map((run) => [run.status, run.writtenCount, run.errorCount])).toEqual([[SyncRunStatus.SUCCEEDED, 120, 0]]);
   });
 
-  it('corrects a stale level with one read and one retry', async () => {
+  it('corrects a stale level once', async () => {
     const sku = skuOf(65, '25');
     const variantId = shop.products[65]!.variantIds[0]!;
-    // A merchant's edit that EGDC never heard of: the listing still says 3.
+    // A merchant's edit that never reached EGDC, so the listing still stores 3.
     sandbox.setAvailable(variantId, 9);
     const runsBefore = (await pushRuns()).length;
     const before = sandbox.requests.length;

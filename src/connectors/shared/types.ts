@@ -25,9 +25,9 @@ export interface RemoteListing {
   gtin: string | null;
   updatedAt: Date | null;
   /**
-   * Marketplace id that a stock write needs besides the listing ids (Shopify: the variant's
+   * Marketplace id that a stock write needs besides the listing ids (for Shopify, the variant's
    * InventoryItem gid). Null when the marketplace needs none or the listing cannot take a direct
-   * write; left out by sources that do not know it, so a stored handle is kept.
+   * write. Sources that do not know it leave it undefined, so the stored handle is kept.
    */
   stockHandle?: string | null;
 }

@@ -46,9 +46,10 @@ const BATCH_SCOPED_KINDS: ReadonlySet<MarketplaceErrorKind> = new Set(['invalid_
  * Sets absolute `available` quantities at one location with `inventorySetQuantities`, at most 100
  * per call, each with a `changeFromQuantity` (compare and set). A change with a `stockHandle` (the
  * InventoryItem gid) and an `expectedQuantity` is sent as it is, with the expected level as
- * `changeFromQuantity`, even when that equals the new quantity: Shopify may have changed since,
- * and only the compare tells. The other changes of a batch are read first in one query; their
- * current quantities are sent as `changeFromQuantity`, and quantities already right are not sent.
+ * `changeFromQuantity`, even when that equals the new quantity, because the level in Shopify may
+ * have changed since it was stored and only the compare detects that. The other changes of a batch
+ * are read first in one query. Their current quantities are sent as `changeFromQuantity`, and
+ * quantities already right are not sent.
  *
  * The batch's idempotency key is made before its first attempt and written into the mutation. When
  * the client's resilience policy sends it again after a network error, timeout or 5xx, Shopify
@@ -145,8 +146,9 @@ async function writeBatch(
 }
 
 /**
- * Returns what must be sent, in the order of `entries`. With `useKnown`, entries with a known item
- * and level are taken as they are; the rest are read with one query (none when nothing is left).
+ * Plans the quantities to send, in the order of `entries`. With `useKnown`, entries with a known
+ * item and level are taken as they are. The other entries are read with one query, or none when
+ * no entry is left to read.
  */
 async function planTargets(client: ShopifyGraphqlClient, entries: Entry[], locationId: string, result: StockWriteResult, useKnown: boolean): Promise<Target[]> {
   const toRead = useKnown ? entries.filter((entry) => entry.known === null) : entries;
@@ -228,7 +230,7 @@ function groupByVariant(changes: readonly StockChange[], result: StockWriteResul
   return [...entries.values()];
 }
 
-/** The change's inventory item and expected level, when both are usable; otherwise the write reads them. */
+/** Returns the change's inventory item and expected level when both are usable, or null so that the write reads them. */
 function knownLevelOf(change: StockChange): Entry['known'] {
   const { stockHandle, expectedQuantity } = change;
   if (typeof stockHandle !== 'string' || numericIdOf(stockHandle, 'InventoryItem') === null) return null;
