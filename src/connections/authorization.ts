@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from 'pino';
 import type { ApiKeyCredentials } from '../connectors/shared/contract.js';
 import { readAuthorizationCallback } from '../connectors/shared/callback.js';
 import { MarketplaceError, MarketplaceResponseShapeError } from '../connectors/shared/errors.js';
@@ -9,10 +7,8 @@ import type { TokenSet } from '../connectors/shared/types.js';
 import { crossTenantEntityManager, tenantEntityManager } from '../database/orm.js';
 import { Marketplace, OAuthState, SyncRunKind } from '../entities/index.js';
 import { AppError } from '../errors.js';
-import type { AuthorizationStart, ConnectionsPort, DisconnectOutcome, EventsPort, SyncPort } from '../services.js';
-import type { Vault } from '../security/vault.js';
-import { ConnectionLifecycle } from './lifecycle.js';
-import type { ConnectorRegistry } from './registry.js';
+import type { AuthorizationStart, ConnectionsPort, DisconnectOutcome } from '../services.js';
+import { ConnectionLifecycle, type ConnectionLifecycleDependencies } from './lifecycle.js';
 import { saveConnection } from './save-connection.js';
 
 /** How long a merchant has to finish the marketplace's consent page. */
@@ -76,13 +72,7 @@ export class AuthorizationService implements ConnectionsPort {
   private readonly lifecycle: ConnectionLifecycle;
 
   constructor(
-    private readonly deps: {
-      orm: MikroORM;
-      vault: Vault;
-      connectors: ConnectorRegistry;
-      events: EventsPort;
-      sync: SyncPort;
-      logger: Logger;
+    private readonly deps: ConnectionLifecycleDependencies & {
       /** URL prefixes a `returnTo` may start with; anything else is rejected. */
       allowedReturnUrls: string[];
       /** AUTHORIZATION_EXPIRY_WARNING_DAYS; 7 when not given. */

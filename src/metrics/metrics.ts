@@ -35,13 +35,14 @@ export function createMetrics(options: { registry?: Registry; processMetrics?: b
   const registry = options.registry ?? new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const counter = <Label extends string>(name: string, help: string, labelNames: readonly Label[]) =>
+    new Counter<Label>({ name, help, labelNames, registers });
 
-  const calls = new Counter({
-    name: 'egdc_marketplace_calls_total',
-    help: 'Marketplace API calls by marketplace, endpoint class and status class (2xx, 3xx, 4xx, 429, 5xx, network).',
-    labelNames: ['marketplace', 'endpoint_class', 'status_class'] as const,
-    registers,
-  });
+  const calls = counter(
+    'egdc_marketplace_calls_total',
+    'Marketplace API calls by marketplace, endpoint class and status class (2xx, 3xx, 4xx, 429, 5xx, network).',
+    ['marketplace', 'endpoint_class', 'status_class'],
+  );
   const latency = new Histogram({
     name: 'egdc_marketplace_call_duration_seconds',
     help: 'Duration of marketplace API calls, from sending the request to the end of the response or the failure.',
@@ -49,18 +50,12 @@ export function createMetrics(options: { registry?: Registry; processMetrics?: b
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const throttled = new Counter({
-    name: 'egdc_marketplace_throttled_total',
-    help: 'Marketplace API calls that got a 429 (throttled) response.',
-    labelNames: ['marketplace', 'endpoint_class'] as const,
-    registers,
-  });
-  const cost = new Counter({
-    name: 'egdc_marketplace_call_cost_total',
-    help: 'Cost of marketplace API calls: Shopify query cost points, 1 per request for the other marketplaces.',
-    labelNames: ['marketplace'] as const,
-    registers,
-  });
+  const throttled = counter('egdc_marketplace_throttled_total', 'Marketplace API calls that got a 429 (throttled) response.', ['marketplace', 'endpoint_class']);
+  const cost = counter(
+    'egdc_marketplace_call_cost_total',
+    'Cost of marketplace API calls: Shopify query cost points, 1 per request for the other marketplaces.',
+    ['marketplace'],
+  );
   const circuits = new CircuitStates();
   new Gauge({
     name: 'egdc_marketplace_circuits',
@@ -74,24 +69,9 @@ export function createMetrics(options: { registry?: Registry; processMetrics?: b
       }
     },
   });
-  const syncRuns = new Counter({
-    name: 'egdc_sync_runs_total',
-    help: 'Finished sync runs by kind and final status.',
-    labelNames: ['kind', 'status'] as const,
-    registers,
-  });
-  const stockPushes = new Counter({
-    name: 'egdc_stock_push_listings_total',
-    help: 'Listings whose stock level a push sent, by outcome (applied or failed).',
-    labelNames: ['marketplace', 'outcome'] as const,
-    registers,
-  });
-  const webhooks = new Counter({
-    name: 'egdc_webhook_deliveries_total',
-    help: 'Received marketplace webhooks by outcome.',
-    labelNames: ['marketplace', 'outcome'] as const,
-    registers,
-  });
+  const syncRuns = counter('egdc_sync_runs_total', 'Finished sync runs by kind and final status.', ['kind', 'status']);
+  const stockPushes = counter('egdc_stock_push_listings_total', 'Listings whose stock level a push sent, by outcome (applied or failed).', ['marketplace', 'outcome']);
+  const webhooks = counter('egdc_webhook_deliveries_total', 'Received marketplace webhooks by outcome.', ['marketplace', 'outcome']);
 
   return {
     registry,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createShopifyConfig, exchangeCode, ShopifyGraphqlClient, type ShopifyConfig, type ShopifyConfigInput } from '../../src/connectors/shopify/index.js';
 import type { ConnectorSession, TokenSet } from '../../src/connectors/shared/index.js';
 import { ResiliencePolicy } from '../../src/connectors/shared/resilience/index.js';
-import type { SandboxAppConfig, SeedProduct, ShopifySandbox } from '../../src/sandbox/shopify/index.js';
+import { startShopifySandbox, type RecordedRequest, type SandboxAppConfig, type SeededProduct, type SeedProduct, type ShopifySandbox } from '../../src/sandbox/shopify/index.js';
 import { testLogger } from '../support/logger.js';
 
 export const CLIENT_ID = 'egdc-shopify-client-0001';
@@ -60,6 +60,68 @@ export async function connectShop(sandbox: ShopifySandbox, config: ShopifyConfig
   // One attempt per call: these tests check how each response is handled; test/resilience covers retries.
   const client = new ShopifyGraphqlClient({ config, shopDomain, tokenSource, resilience: new ResiliencePolicy({ maxAttempts: 1 }) });
   return { tokens, session, client };
+}
+
+/** A started sandbox with one seeded shop in two locations and a connected client, for the writeStock tests. */
+export interface StockTestShop {
+  sandbox: ShopifySandbox;
+  config: ShopifyConfig;
+  connected: ConnectedShop;
+  /** Bodega Centro, where every seeded variant is stocked, then Sucursal Norte. */
+  locationIds: string[];
+  /** The seeded product at `index`; throws when the seed has fewer. */
+  product(index: number): SeededProduct;
+  /** The sandbox's available level of one seeded variant. */
+  available(productIndex: number, variantIndex: number): number | undefined;
+  /** The SetAvailableQuantities requests the sandbox recorded since `from`, an index into `sandbox.requests`. */
+  mutationsSince(from: number): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** Starts a sandbox, seeds `products` into a Plus shop with two locations and connects it. */
+export async function startStockTestShop(shopDomain: string, products: SeedProduct[]): Promise<StockTestShop> {
+  const sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: testLogger() });
+  const config = sandboxConfig(sandbox);
+  const seeded = sandbox.seedShop({ shopDomain, plan: 'plus', locations: ['Bodega Centro', 'Sucursal Norte'], products });
+  const connected = await connectShop(sandbox, config, shopDomain);
+
+  const product = (index: number): SeededProduct => {
+    const found = seeded.products[index];
+    if (!found) throw new Error(`no seeded product ${index}`);
+    return found;
+  };
+  return {
+    sandbox,
+    config,
+    connected,
+    locationIds: seeded.locationIds,
+    product,
+    available: (productIndex, variantIndex) => sandbox.getAvailable(product(productIndex).variantIds[variantIndex] ?? ''),
+    mutationsSince: (from) => sandbox.requests.slice(from).filter((request) => operationNameOf(request) === 'SetAvailableQuantities'),
+    close: () => sandbox.close(),
+  };
+}
+
+/** Input of one SetAvailableQuantities mutation as the sandbox recorded it. */
+export interface SetQuantitiesInput {
+  name: string;
+  reason: string;
+  referenceDocumentUri: string;
+  quantities: Array<{ inventoryItemId: string; locationId: string; quantity: number; changeFromQuantity: number | null }>;
+}
+
+export function operationNameOf(request: RecordedRequest): string | undefined {
+  return (request.body as { operationName?: string } | undefined)?.operationName;
+}
+
+export function setQuantitiesInputOf(request: RecordedRequest | undefined): SetQuantitiesInput {
+  return (request?.body as { variables: { input: SetQuantitiesInput } }).variables.input;
+}
+
+/** Returns the key of the mutation's `@idempotent` directive, or '' when it has none. */
+export function idempotencyKeyOf(request: RecordedRequest | undefined): string {
+  const query = (request?.body as { query: string }).query;
+  return /@idempotent\(key: "([^"]+)"\)/.exec(query)?.[1] ?? '';
 }
 
 export interface ReceivedWebhook {

@@ -1,34 +1,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createShopifyConnector, ShopifyGraphqlClient, writeStock, type ShopifyConfig } from '../../src/connectors/shopify/index.js';
 import { ResiliencePolicy, type StockChange } from '../../src/connectors/shared/index.js';
-import { startShopifySandbox, type RecordedRequest, type SeededProduct, type ShopifySandbox } from '../../src/sandbox/shopify/index.js';
-import { CLIENT_ID, connectShop, footwearProducts, sandboxApp, sandboxConfig, type ConnectedShop } from './shopify-fixtures.js';
-import { testLogger } from '../support/logger.js';
+import type { ShopifySandbox } from '../../src/sandbox/shopify/index.js';
+import {
+  CLIENT_ID, connectShop, footwearProducts, idempotencyKeyOf, sandboxConfig, setQuantitiesInputOf, startStockTestShop, type ConnectedShop, type StockTestShop,
+} from './shopify-fixtures.js';
 
 const SHOP = 'zapateria-stock.myshopify.com';
 const GRAPHQL_PATH = `/shops/${SHOP}/admin/api/2026-04/graphql.json`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface MutationInput {
-  name: string;
-  reason: string;
-  referenceDocumentUri: string;
-  quantities: Array<{ inventoryItemId: string; locationId: string; quantity: number; changeFromQuantity: number | null }>;
-}
-
+let shop: StockTestShop;
 let sandbox: ShopifySandbox;
 let config: ShopifyConfig;
 let connected: ConnectedShop;
-let products: SeededProduct[];
 let locationId: string;
 
 beforeAll(async () => {
-  sandbox = await startShopifySandbox({ apps: [sandboxApp()], logger: testLogger() });
-  config = sandboxConfig(sandbox);
-  const seeded = sandbox.seedShop({ shopDomain: SHOP, plan: 'plus', locations: ['Bodega Centro', 'Sucursal Norte'], products: footwearProducts(80, 'STK', ['24', '25', '26']) });
-  products = seeded.products;
-  locationId = seeded.locationIds[0] ?? '';
-  connected = await connectShop(sandbox, config, SHOP);
+  shop = await startStockTestShop(SHOP, footwearProducts(80, 'STK', ['24', '25', '26']));
+  ({ sandbox, config, connected } = shop);
+  locationId = shop.locationIds[0] ?? '';
 });
 
 afterEach(() => {
@@ -36,35 +27,12 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await sandbox.close();
+  await shop?.close();
 });
 
-function product(index: number): SeededProduct {
-  const found = products[index];
-  if (!found) throw new Error(`no seeded product ${index}`);
-  return found;
-}
-
 function change(productIndex: number, variantIndex: number, quantity: number): StockChange {
-  const seeded = product(productIndex);
+  const seeded = shop.product(productIndex);
   return { externalId: seeded.productId, externalVariantId: seeded.variantIds[variantIndex] ?? '', quantity };
-}
-
-function available(productIndex: number, variantIndex: number): number | undefined {
-  return sandbox.getAvailable(product(productIndex).variantIds[variantIndex] ?? '');
-}
-
-function mutationsSince(from: number): RecordedRequest[] {
-  return sandbox.requests.slice(from).filter((request) => (request.body as { operationName?: string } | undefined)?.operationName === 'SetAvailableQuantities');
-}
-
-function inputOf(request: RecordedRequest | undefined): MutationInput {
-  return (request?.body as { variables: { input: MutationInput } }).variables.input;
-}
-
-function keyOf(request: RecordedRequest | undefined): string {
-  const query = (request?.body as { query: string }).query;
-  return /@idempotent\(key: "([^"]+)"\)/.exec(query)?.[1] ?? '';
 }
 
 describe('Shopify writeStock', () => {
@@ -75,18 +43,18 @@ describe('Shopify writeStock', () => {
     const result = await createShopifyConnector(config).writeStock(connected.session, [wanted]);
 
     expect(result).toEqual({ applied: [wanted], failed: [] });
-    expect(available(0, 1)).toBe(7);
-    const [mutation] = mutationsSince(before);
-    expect(mutationsSince(before)).toHaveLength(1);
-    expect(keyOf(mutation)).toMatch(UUID);
-    const input = inputOf(mutation);
+    expect(shop.available(0, 1)).toBe(7);
+    const [mutation] = shop.mutationsSince(before);
+    expect(shop.mutationsSince(before)).toHaveLength(1);
+    expect(idempotencyKeyOf(mutation)).toMatch(UUID);
+    const input = setQuantitiesInputOf(mutation);
     expect(input).toEqual({
       name: 'available',
       reason: 'correction',
       referenceDocumentUri: expect.stringMatching(/^gid:\/\/egdc-integrations\/StockWrite\//),
-      quantities: [{ inventoryItemId: product(0).inventoryItemIds[1], locationId, quantity: 7, changeFromQuantity: 3 }],
+      quantities: [{ inventoryItemId: shop.product(0).inventoryItemIds[1], locationId, quantity: 7, changeFromQuantity: 3 }],
     });
-    expect(sandbox.inventoryChanges.at(-1)).toMatchObject({ source: 'api', delta: 4, quantityAfterChange: 7, idempotencyKey: keyOf(mutation) });
+    expect(sandbox.inventoryChanges.at(-1)).toMatchObject({ source: 'api', delta: 4, quantityAfterChange: 7, idempotencyKey: idempotencyKeyOf(mutation) });
   });
 
   it('skips quantities already right', async () => {
@@ -95,7 +63,7 @@ describe('Shopify writeStock', () => {
     const result = await createShopifyConnector(config).writeStock(connected.session, [change(1, 0, 3)]);
 
     expect(result.applied).toHaveLength(1);
-    expect(mutationsSince(before)).toEqual([]);
+    expect(shop.mutationsSince(before)).toEqual([]);
   });
 
   it('sends batches of at most 100', async () => {
@@ -106,11 +74,11 @@ describe('Shopify writeStock', () => {
 
     expect(result.failed).toEqual([]);
     expect(result.applied).toHaveLength(150);
-    const mutations = mutationsSince(before);
-    expect(mutations.map((request) => inputOf(request).quantities.length)).toEqual([100, 50]);
-    expect(new Set(mutations.map(keyOf)).size).toBe(2);
-    expect(available(10, 0)).toBe(20);
-    expect(available(59, 2)).toBe(24);
+    const mutations = shop.mutationsSince(before);
+    expect(mutations.map((request) => setQuantitiesInputOf(request).quantities.length)).toEqual([100, 50]);
+    expect(new Set(mutations.map(idempotencyKeyOf)).size).toBe(2);
+    expect(shop.available(10, 0)).toBe(20);
+    expect(shop.available(59, 2)).toBe(24);
   });
 
   it('keeps the last change of a variant', async () => {
@@ -120,15 +88,15 @@ describe('Shopify writeStock', () => {
     const result = await writeStock(connected.client, changes, { locationId });
 
     expect(result.applied).toEqual(changes);
-    expect(inputOf(mutationsSince(before)[0]).quantities.map((quantity) => quantity.quantity)).toEqual([9]);
-    expect(available(2, 0)).toBe(9);
+    expect(setQuantitiesInputOf(shop.mutationsSince(before)[0]).quantities.map((quantity) => quantity.quantity)).toEqual([9]);
+    expect(shop.available(2, 0)).toBe(9);
   });
 
   it('fails bad changes and applies the rest', async () => {
     const good = change(3, 0, 11);
-    const wrongProduct = { ...change(3, 1, 4), externalId: product(4).productId };
-    const missing: StockChange = { externalId: product(3).productId, externalVariantId: 'gid://shopify/ProductVariant/999', quantity: 2 };
-    const noVariant: StockChange = { externalId: product(3).productId, externalVariantId: null, quantity: 2 };
+    const wrongProduct = { ...change(3, 1, 4), externalId: shop.product(4).productId };
+    const missing: StockChange = { externalId: shop.product(3).productId, externalVariantId: 'gid://shopify/ProductVariant/999', quantity: 2 };
+    const noVariant: StockChange = { externalId: shop.product(3).productId, externalVariantId: null, quantity: 2 };
     const negative = change(3, 2, -1);
 
     const result = await writeStock(connected.client, [good, wrongProduct, missing, noVariant, negative], { locationId });
@@ -139,8 +107,8 @@ describe('Shopify writeStock', () => {
     expect(failures.get(missing)?.code).toBe('variant_not_found');
     expect(failures.get(noVariant)?.code).toBe('variant_required');
     expect(failures.get(negative)?.code).toBe('invalid_quantity');
-    expect(available(3, 0)).toBe(11);
-    expect(available(3, 1)).toBe(3);
+    expect(shop.available(3, 0)).toBe(11);
+    expect(shop.available(3, 1)).toBe(3);
   });
 
   it('fails a variant not stocked at the location', async () => {
@@ -159,20 +127,20 @@ describe('Shopify writeStock', () => {
 
     const writing = writeStock(connected.client, [change(6, 0, 12)], { locationId });
     // The merchant edits the stock while the mutation is on its way.
-    await vi.waitFor(() => expect(mutationsSince(before)).toHaveLength(1), { interval: 5 });
-    sandbox.setAvailable(product(6).variantIds[0] ?? '', 5);
+    await vi.waitFor(() => expect(shop.mutationsSince(before)).toHaveLength(1), { interval: 5 });
+    sandbox.setAvailable(shop.product(6).variantIds[0] ?? '', 5);
     const result = await writing;
 
     expect(result.failed).toEqual([]);
     expect(result.applied).toHaveLength(1);
-    const mutations = mutationsSince(before);
-    expect(mutations.map((request) => inputOf(request).quantities[0]?.changeFromQuantity)).toEqual([3, 5]);
-    expect(keyOf(mutations[0])).not.toBe(keyOf(mutations[1]));
-    expect(available(6, 0)).toBe(12);
+    const mutations = shop.mutationsSince(before);
+    expect(mutations.map((request) => setQuantitiesInputOf(request).quantities[0]?.changeFromQuantity)).toEqual([3, 5]);
+    expect(idempotencyKeyOf(mutations[0])).not.toBe(idempotencyKeyOf(mutations[1]));
+    expect(shop.available(6, 0)).toBe(12);
   });
 
   it('reports a quantity stale twice as conflict', async () => {
-    const variantId = product(7).variantIds[0] ?? '';
+    const variantId = shop.product(7).variantIds[0] ?? '';
     const before = sandbox.requests.length;
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, latencyMs: 0 });
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, latencyMs: 200 });
@@ -180,16 +148,16 @@ describe('Shopify writeStock', () => {
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, latencyMs: 200 });
 
     const writing = writeStock(connected.client, [change(7, 0, 30)], { locationId });
-    await vi.waitFor(() => expect(mutationsSince(before)).toHaveLength(1), { interval: 5 });
+    await vi.waitFor(() => expect(shop.mutationsSince(before)).toHaveLength(1), { interval: 5 });
     sandbox.setAvailable(variantId, 8);
-    await vi.waitFor(() => expect(mutationsSince(before)).toHaveLength(2), { interval: 5 });
+    await vi.waitFor(() => expect(shop.mutationsSince(before)).toHaveLength(2), { interval: 5 });
     sandbox.setAvailable(variantId, 9);
     const result = await writing;
 
     expect(result.applied).toEqual([]);
     expect(result.failed[0]?.error.kind).toBe('conflict');
     expect(result.failed[0]?.error.code).toBe('CHANGE_FROM_QUANTITY_STALE');
-    expect(available(7, 0)).toBe(9);
+    expect(shop.available(7, 0)).toBe(9);
   });
 
   it('retries the batch without rejected quantities', async () => {
@@ -214,10 +182,10 @@ describe('Shopify writeStock', () => {
 
     expect(result.applied).toEqual([changes[0], changes[2]]);
     expect(result.failed.map((failure) => [failure.change, failure.error.kind, failure.error.code])).toEqual([[changes[1], 'not_found', 'INVALID_INVENTORY_ITEM']]);
-    const mutations = mutationsSince(before);
+    const mutations = shop.mutationsSince(before);
     expect(mutations).toHaveLength(2);
-    expect(inputOf(mutations[1]).quantities.map((quantity) => quantity.quantity)).toEqual([1, 4]);
-    expect([available(8, 0), available(8, 1), available(8, 2)]).toEqual([1, 3, 4]);
+    expect(setQuantitiesInputOf(mutations[1]).quantities.map((quantity) => quantity.quantity)).toEqual([1, 4]);
+    expect([shop.available(8, 0), shop.available(8, 1), shop.available(8, 2)]).toEqual([1, 3, 4]);
   });
 
   it('resends with the same key after a 503', async () => {
@@ -229,31 +197,31 @@ describe('Shopify writeStock', () => {
     const result = await writeStock(client, [change(9, 0, 17)], { locationId });
 
     expect(result.failed).toEqual([]);
-    const mutations = mutationsSince(before);
+    const mutations = shop.mutationsSince(before);
     expect(mutations.map((request) => request.status)).toEqual([503, 200]);
-    expect(keyOf(mutations[0])).toBe(keyOf(mutations[1]));
+    expect(idempotencyKeyOf(mutations[0])).toBe(idempotencyKeyOf(mutations[1]));
     expect(mutations[0]?.rawBody).toBe(mutations[1]?.rawBody);
-    expect(available(9, 0)).toBe(17);
+    expect(shop.available(9, 0)).toBe(17);
   });
 
   it('applies once when the answer is lost', async () => {
     const slowClientConfig = sandboxConfig(sandbox, { timeoutMs: 250 });
     const { session } = await connectShop(sandbox, slowClientConfig, SHOP);
     const client = new ShopifyGraphqlClient({ config: slowClientConfig, shopDomain: SHOP, tokenSource: session.tokens, resilience: new ResiliencePolicy({ baseDelayMs: 0 }) });
-    const itemId = product(9).inventoryItemIds[1];
+    const itemId = shop.product(9).inventoryItemIds[1];
     const before = sandbox.requests.length;
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, latencyMs: 0 });
     sandbox.injectFault({ method: 'POST', path: GRAPHQL_PATH, latencyMs: 600 });
 
     const result = await writeStock(client, [change(9, 1, 21)], { locationId });
     // The first attempt timed out on our side but still reaches the sandbox afterwards.
-    await vi.waitFor(() => expect(mutationsSince(before).map((request) => request.status)).toEqual([200, 200]), { interval: 10, timeout: 3000 });
+    await vi.waitFor(() => expect(shop.mutationsSince(before).map((request) => request.status)).toEqual([200, 200]), { interval: 10, timeout: 3000 });
 
     expect(result.applied).toHaveLength(1);
-    const mutations = mutationsSince(before);
-    expect(keyOf(mutations[0])).toBe(keyOf(mutations[1]));
+    const mutations = shop.mutationsSince(before);
+    expect(idempotencyKeyOf(mutations[0])).toBe(idempotencyKeyOf(mutations[1]));
     expect(sandbox.inventoryChanges.filter((record) => record.inventoryItemId === itemId && record.source === 'api')).toHaveLength(1);
-    expect(available(9, 1)).toBe(21);
+    expect(shop.available(9, 1)).toBe(21);
   });
 
   it('stops after a throttled batch', async () => {

@@ -3,7 +3,7 @@ import { hashState } from '../../src/connections/authorization.js';
 import { decryptToken } from '../../src/connections/token-crypto.js';
 import { crossTenantEntityManager } from '../../src/database/orm.js';
 import { MarketplaceConnection } from '../../src/entities/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { FaultRule } from '../../src/sandbox/mercadolibre/index.js';
 import { expectData } from '../support/graphql-client.js';
 import { ALLOWED_RETURN_URL, startConnectionApi, type ConnectionApi } from './connection-harness.js';
 
@@ -32,17 +32,14 @@ interface ConnectionData {
 const REJECTED_CODE = 'TG-000000000000000000000000-1';
 
 describe('completeMarketplaceAuthorization', () => {
-  let database: TestDatabase;
   let api: ConnectionApi;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    api = await startConnectionApi(database);
+    api = await startConnectionApi();
   });
 
   afterAll(async () => {
     await api?.close();
-    await database?.close();
   });
 
   /** Starts a MercadoLibre authorization through GraphQL and returns its state and the sandbox code for `userId`. */
@@ -63,7 +60,7 @@ describe('completeMarketplaceAuthorization', () => {
   }
 
   async function credentialRow(connectionId: string): Promise<Record<string, unknown>> {
-    const rows = await database.orm.em.getConnection().execute<Array<{ row: Record<string, unknown> }>>(
+    const rows = await api.database.orm.em.getConnection().execute<Array<{ row: Record<string, unknown> }>>(
       'select row_to_json(c) as row from credential c where c.connection_id = ?',
       [connectionId],
     );
@@ -72,7 +69,7 @@ describe('completeMarketplaceAuthorization', () => {
   }
 
   async function connectionCount(): Promise<number> {
-    return crossTenantEntityManager(database.orm).count(MarketplaceConnection, {}, { filters: false });
+    return crossTenantEntityManager(api.database.orm).count(MarketplaceConnection, {}, { filters: false });
   }
 
   it('connects a MercadoLibre account', async () => {
@@ -118,7 +115,7 @@ describe('completeMarketplaceAuthorization', () => {
 
     expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors?.[0]?.message).toBe('The response from Shopify has no valid signature, so it was not used. Go back to EGDC and start the connection again.');
-    const rows = await database.orm.em.getConnection().execute<Array<{ used_at: Date | null }>>('select used_at from oauth_state where state_hash = ?', [hashState(state)]);
+    const rows = await api.database.orm.em.getConnection().execute<Array<{ used_at: Date | null }>>('select used_at from oauth_state where state_hash = ?', [hashState(state)]);
     expect(rows[0]?.used_at).toBeNull();
   });
 
@@ -154,6 +151,13 @@ describe('completeMarketplaceAuthorization', () => {
       before = await credentialRow(connectionId);
     });
 
+    /** Starts an authorization, then makes the sandbox's token endpoint reply to the code exchange with `fault`. */
+    const attemptWithTokenFault = (fault: Omit<FaultRule, 'method' | 'path'>) => async () => {
+      const attempt = await startMercadoLibre(tenantId, sellerId);
+      api.sandboxes.mercadolibre.injectFault({ method: 'POST', path: '/oauth/token', ...fault });
+      return attempt;
+    };
+
     /** Each case: how to build the attempt, the expected code, and the expected texts in es-MX and English. */
     const cases: Array<{
       name: string;
@@ -184,7 +188,7 @@ describe('completeMarketplaceAuthorization', () => {
         name: 'expired state',
         attempt: async () => {
           const { state, code } = await startMercadoLibre(tenantId, sellerId);
-          await database.orm.em.getConnection().execute('update oauth_state set expires_at = ? where state_hash = ?', [new Date(Date.now() - 1000), hashState(state)]);
+          await api.database.orm.em.getConnection().execute('update oauth_state set expires_at = ? where state_hash = ?', [new Date(Date.now() - 1000), hashState(state)]);
           return { state, code };
         },
         code: 'BAD_USER_INPUT',
@@ -207,34 +211,22 @@ describe('completeMarketplaceAuthorization', () => {
       },
       {
         name: 'token endpoint error',
-        attempt: async () => {
-          const attempt = await startMercadoLibre(tenantId, sellerId);
-          api.sandboxes.mercadolibre.injectFault({ method: 'POST', path: '/oauth/token', status: 400, body: { message: 'invalid code', error: 'invalid_grant', status: 400, cause: [] } });
-          return attempt;
-        },
+        attempt: attemptWithTokenFault({ status: 400, body: { message: 'invalid code', error: 'invalid_grant', status: 400, cause: [] } }),
         code: 'BAD_USER_INPUT',
         spanish: 'Mercado Libre rechazó el código de autorización. No se guardó nada; vuelve a EGDC e inicia la conexión de nuevo.',
         english: 'Mercado Libre rejected the authorization code. Nothing was stored; go back to EGDC and start the connection again.',
       },
       {
         name: 'token endpoint that is down',
-        attempt: async () => {
-          const attempt = await startMercadoLibre(tenantId, sellerId);
-          // Every attempt fails, in case the client retries server errors.
-          api.sandboxes.mercadolibre.injectFault({ method: 'POST', path: '/oauth/token', status: 503, times: Number.POSITIVE_INFINITY });
-          return attempt;
-        },
+        // Every attempt fails, in case the client retries server errors.
+        attempt: attemptWithTokenFault({ status: 503, times: Number.POSITIVE_INFINITY }),
         code: 'MARKETPLACE_UNAVAILABLE',
         spanish: 'Mercado Libre no respondió a la solicitud de tokens. No se guardó nada; vuelve a EGDC e inicia la conexión de nuevo en unos minutos.',
         english: 'Mercado Libre did not answer the token request. Nothing was stored; go back to EGDC and start the connection again in a few minutes.',
       },
       {
         name: 'token response of the wrong shape',
-        attempt: async () => {
-          const attempt = await startMercadoLibre(tenantId, sellerId);
-          api.sandboxes.mercadolibre.injectFault({ method: 'POST', path: '/oauth/token', status: 200, body: { token: 'not the documented shape' } });
-          return attempt;
-        },
+        attempt: attemptWithTokenFault({ status: 200, body: { token: 'not the documented shape' } }),
         code: 'MARKETPLACE_UNAVAILABLE',
         spanish: 'Mercado Libre respondió a la solicitud de tokens con datos que no entendemos. No se guardó nada; inténtalo de nuevo más tarde.',
         english: 'Mercado Libre answered the token request with data we do not understand. Nothing was stored; try again later.',
@@ -265,7 +257,7 @@ describe('completeMarketplaceAuthorization', () => {
     }
 
     it('keeps the previous token working', async () => {
-      const connection = await crossTenantEntityManager(database.orm).findOneOrFail(MarketplaceConnection, { id: connectionId }, { filters: false });
+      const connection = await crossTenantEntityManager(api.database.orm).findOneOrFail(MarketplaceConnection, { id: connectionId }, { filters: false });
       expect(connection.status).toBe('ACTIVE');
       expect(await credentialRow(connectionId)).toEqual(before);
       const accessToken = decryptToken(api.runtime.vault, { tenantId, connectionId }, 'access_token', String(before.access_token_ciphertext));

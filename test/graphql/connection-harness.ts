@@ -1,17 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startRuntime, type Runtime } from '../../src/app/runtime.js';
-import { createDevelopmentToken } from '../../src/commands/dev-token.js';
-import { loadConfig } from '../../src/config.js';
-import { freePort } from '../../src/database/embedded.js';
-import { startSandboxes, type Sandboxes } from '../../src/demo/sandboxes.js';
-import { recordRuntimeSecrets } from '../support/api-server.js';
-import { captureResponsesFrom } from '../support/capture.js';
-import type { TestDatabase } from '../support/database.js';
+import type { Runtime } from '../../src/app/runtime.js';
+import type { Sandboxes } from '../../src/demo/sandboxes.js';
+import { startTestApi, type TestApi } from '../support/api-server.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { expectData, postGraphQL, type GraphQLResponse } from '../support/graphql-client.js';
-import { testLogger } from '../support/logger.js';
-import { recordSecret } from '../support/secret-ledger.js';
 
 const START = `mutation Start($marketplace: Marketplace!, $shopDomain: String) {
   startMarketplaceAuthorization(marketplace: $marketplace, shopDomain: $shopDomain) { authorizationUrl }
@@ -25,10 +16,11 @@ const COMPLETE = `mutation Complete($marketplace: Marketplace!, $state: String!,
 export const ALLOWED_RETURN_URL = 'https://app.example.test/settings/';
 
 /**
- * The real runtime (role `all`) with all four marketplace sandboxes, for the connection management
- * tests: support/api-server.ts exposes only the MercadoLibre sandbox.
+ * The real runtime (role `all`) with the four marketplace sandboxes on its own test database, with
+ * the GraphQL steps the connection management tests repeat.
  */
 export interface ConnectionApi {
+  database: TestDatabase;
   runtime: Runtime;
   graphqlUrl: string;
   wsUrl: string;
@@ -44,48 +36,25 @@ export interface ConnectionApi {
   connectMercadoLibre(tenantId: string, seller: string | number): Promise<{ connectionId: string; sellerId: number }>;
   /** Seeds a Shopify shop and connects it the same way, with the signed redirect query. */
   connectShopify(tenantId: string, shopDomain: string): Promise<{ connectionId: string }>;
+  /** Stops the runtime and the sandboxes, then drops the database. */
   close(): Promise<void>;
 }
 
-export async function startConnectionApi(database: TestDatabase, env: Record<string, string> = {}): Promise<ConnectionApi> {
-  const logger = testLogger();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-test-connections-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JOB_POLL_INTERVAL_MS: '200', ALLOWED_RETURN_URLS: ALLOWED_RETURN_URL, ...env });
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-
-  let sandboxes: Sandboxes | undefined;
-  let runtime: Runtime | undefined;
+/** Creates a database and starts the runtime on it, allowing only ALLOWED_RETURN_URL as `returnTo`. */
+export async function startConnectionApi(): Promise<ConnectionApi> {
+  const database = await createTestDatabase();
+  let api: TestApi;
   try {
-    sandboxes = await startSandboxes({ publicUrl, logger, mercadolibreRatePerSecond: 1_000 });
-    runtime = await startRuntime({ config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: sandboxes.endpoints });
+    api = await startTestApi(database, { env: { ALLOWED_RETURN_URLS: ALLOWED_RETURN_URL } });
   } catch (error) {
-    await sandboxes?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await database.close();
     throw error;
   }
-  const started = runtime;
-  const startedSandboxes = sandboxes;
-  const close = async () => {
-    await started.stop();
-    await startedSandboxes.close();
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  const { http, jwtSecret } = runtime;
-  if (!http || !jwtSecret) {
-    await close();
-    throw new Error('The runtime started without an HTTP server or a JWT secret (role all, NODE_ENV=test).');
-  }
-  await recordRuntimeSecrets(dataDir, jwtSecret);
-  captureResponsesFrom(http.url);
+  const { sandboxes } = api;
 
-  const token = async (tenantId: string) => {
-    const signed = await createDevelopmentToken({ secret: jwtSecret, tenantId, userId: 'user-1' });
-    recordSecret('API bearer token (JWT)', signed);
-    return signed;
-  };
+  const token = (tenantId: string) => api.token(tenantId);
   const graphql = async <T,>(tenantId: string, query: string, variables: Record<string, unknown> = {}, locale: 'en' | 'es-MX' = 'es-MX') =>
-    postGraphQL<T, Record<string, unknown>>(http.graphqlUrl, query, variables, { token: await token(tenantId), headers: { 'accept-language': locale } });
+    postGraphQL<T, Record<string, unknown>>(api.graphqlUrl, query, variables, { token: await token(tenantId), headers: { 'accept-language': locale } });
   const start = async (tenantId: string, marketplace: string, shopDomain?: string): Promise<URL> => {
     const started = expectData(await graphql<{ startMarketplaceAuthorization: { authorizationUrl: string } }>(tenantId, START, { marketplace, shopDomain }));
     return new URL(started.startMarketplaceAuthorization.authorizationUrl);
@@ -94,16 +63,17 @@ export async function startConnectionApi(database: TestDatabase, env: Record<str
     expectData(await graphql<{ completeMarketplaceAuthorization: { id: string } }>(tenantId, COMPLETE, variables)).completeMarketplaceAuthorization.id;
 
   return {
-    runtime,
-    graphqlUrl: http.graphqlUrl,
-    wsUrl: http.wsUrl,
+    database,
+    runtime: api.runtime,
+    graphqlUrl: api.graphqlUrl,
+    wsUrl: api.wsUrl,
     sandboxes,
     token,
     graphql,
     async connectMercadoLibre(tenantId, seller) {
-      const sellerId = typeof seller === 'number' ? seller : startedSandboxes.mercadolibre.seedSeller({ nickname: seller, items: [] }).userId;
+      const sellerId = typeof seller === 'number' ? seller : sandboxes.mercadolibre.seedSeller({ nickname: seller, items: [] }).userId;
       const url = await start(tenantId, 'MERCADOLIBRE');
-      const code = startedSandboxes.mercadolibre.issueAuthorizationCode({
+      const code = sandboxes.mercadolibre.issueAuthorizationCode({
         clientId: url.searchParams.get('client_id')!,
         userId: sellerId,
         redirectUri: url.searchParams.get('redirect_uri')!,
@@ -112,12 +82,15 @@ export async function startConnectionApi(database: TestDatabase, env: Record<str
       return { sellerId, connectionId: await completeWith(tenantId, { marketplace: 'MERCADOLIBRE', state: url.searchParams.get('state'), code }) };
     },
     async connectShopify(tenantId, shopDomain) {
-      startedSandboxes.shopify.seedShop({ shopDomain, products: [] });
+      sandboxes.shopify.seedShop({ shopDomain, products: [] });
       const url = await start(tenantId, 'SHOPIFY', shopDomain);
       const state = url.searchParams.get('state')!;
-      const issued = startedSandboxes.shopify.issueAuthorizationCode({ clientId: url.searchParams.get('client_id')!, shopDomain, redirectUri: url.searchParams.get('redirect_uri')!, state });
+      const issued = sandboxes.shopify.issueAuthorizationCode({ clientId: url.searchParams.get('client_id')!, shopDomain, redirectUri: url.searchParams.get('redirect_uri')!, state });
       return { connectionId: await completeWith(tenantId, { marketplace: 'SHOPIFY', state, redirectQuery: new URLSearchParams(issued.callbackQuery).toString() }) };
     },
-    close,
+    async close() {
+      await api.close();
+      await database.close();
+    },
   };
 }

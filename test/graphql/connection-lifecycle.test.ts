@@ -4,7 +4,6 @@ import { decryptToken } from '../../src/connections/token-crypto.js';
 import { PRODUCT_QUERY_PATH } from '../../src/connectors/shein/index.js';
 import { crossTenantEntityManager, tenantEntityManager } from '../../src/database/orm.js';
 import { Credential, MarketplaceConnection, SyncRun } from '../../src/entities/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { expectData } from '../support/graphql-client.js';
 import { shoeItems, waitFor } from '../support/sync-harness.js';
 import { startConnectionApi, type ConnectionApi } from './connection-harness.js';
@@ -41,17 +40,14 @@ interface DisconnectData {
 }
 
 describe('connection management', () => {
-  let database: TestDatabase;
   let api: ConnectionApi;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    api = await startConnectionApi(database);
+    api = await startConnectionApi();
   });
 
   afterAll(async () => {
     await api?.close();
-    await database?.close();
   });
 
   async function readConnection(tenantId: string, id: string): Promise<ConnectionData> {
@@ -59,11 +55,11 @@ describe('connection management', () => {
   }
 
   function credentialOf(tenantId: string, connectionId: string): Promise<Credential | null> {
-    return tenantEntityManager(database.orm, tenantId).findOne(Credential, { connection: connectionId });
+    return tenantEntityManager(api.database.orm, tenantId).findOne(Credential, { connection: connectionId });
   }
 
   async function credentialRow(connectionId: string): Promise<Record<string, unknown> | undefined> {
-    const rows = await database.orm.em.getConnection().execute<Array<{ row: Record<string, unknown> }>>(
+    const rows = await api.database.orm.em.getConnection().execute<Array<{ row: Record<string, unknown> }>>(
       'select row_to_json(c) as row from credential c where c.connection_id = ?',
       [connectionId],
     );
@@ -113,7 +109,7 @@ describe('connection management', () => {
       expect(verification[0]?.status).toBe(200);
 
       expect(await accessTokenOf('tenant-shein', connection.id)).toBe(keys.secretKey);
-      const stored = await tenantEntityManager(database.orm, 'tenant-shein').findOneOrFail(MarketplaceConnection, { id: connection.id });
+      const stored = await tenantEntityManager(api.database.orm, 'tenant-shein').findOneOrFail(MarketplaceConnection, { id: connection.id });
       expect(stored.metadata).toMatchObject({ openKeyId: keys.openKeyId, supplierId: keys.supplierId });
       // The import queued after connecting reads the catalogue with the same keys.
       await waitFor('the SHEIN import', () => readConnection('tenant-shein', connection.id), (current) => current.listingCount === 1);
@@ -122,14 +118,14 @@ describe('connection management', () => {
     it('stores nothing when SHEIN rejects the keys', async () => {
       const keys = sheinSellerKeys('SHEIN_WRONG');
       const wrongSecret = randomBytes(16).toString('hex').toUpperCase();
-      const count = await crossTenantEntityManager(database.orm).count(MarketplaceConnection, {}, { filters: false });
+      const count = await crossTenantEntityManager(api.database.orm).count(MarketplaceConnection, {}, { filters: false });
 
       const spanish = await api.graphql('tenant-shein-wrong', CONNECT_WITH_API_KEY, { marketplace: 'SHEIN', ...keys, secretKey: wrongSecret });
       const english = await api.graphql('tenant-shein-wrong', CONNECT_WITH_API_KEY, { marketplace: 'SHEIN', ...keys, secretKey: wrongSecret }, 'en');
 
       expect(errorsOf(spanish)).toEqual([{ code: 'BAD_USER_INPUT', message: 'SHEIN rechazó las llaves. Revisa openKeyId y secretKey en el portal de vendedores e inténtalo de nuevo; no se guardó nada.' }]);
       expect(errorsOf(english)).toEqual([{ code: 'BAD_USER_INPUT', message: 'SHEIN rejected the keys. Check openKeyId and secretKey in the seller portal and try again; nothing was stored.' }]);
-      expect(await crossTenantEntityManager(database.orm).count(MarketplaceConnection, {}, { filters: false })).toBe(count);
+      expect(await crossTenantEntityManager(api.database.orm).count(MarketplaceConnection, {}, { filters: false })).toBe(count);
     });
 
     it('keeps stored keys when new keys fail', async () => {
@@ -174,7 +170,7 @@ describe('connection management', () => {
       const { connectionId } = await api.connectMercadoLibre(tenantId, seller.userId);
       await waitFor('the MercadoLibre import', () => readConnection(tenantId, connectionId), (current) => current.listingCount === 2);
       const accessToken = await accessTokenOf(tenantId, connectionId);
-      const runs = await tenantEntityManager(database.orm, tenantId).count(SyncRun, { connection: connectionId });
+      const runs = await tenantEntityManager(api.database.orm, tenantId).count(SyncRun, { connection: connectionId });
       const requestsBefore = api.sandboxes.mercadolibre.requests.length;
 
       const result = expectData(await api.graphql<DisconnectData>(tenantId, DISCONNECT, { id: connectionId })).disconnectMarketplace;
@@ -188,7 +184,7 @@ describe('connection management', () => {
       expect(revocations.map((request) => [request.path, request.status])).toEqual([[`/users/${seller.userId}/applications/${api.sandboxes.endpoints.mercadolibre!.clientId}`, 200]]);
       expect(await credentialRow(connectionId)).toBeUndefined();
       expect(await mercadoLibreStatusWith(accessToken)).toBe(401);
-      expect(await tenantEntityManager(database.orm, tenantId).count(SyncRun, { connection: connectionId })).toBe(runs);
+      expect(await tenantEntityManager(api.database.orm, tenantId).count(SyncRun, { connection: connectionId })).toBe(runs);
     });
 
     it('disconnects locally when the revocation fails and says so', async () => {
@@ -344,7 +340,7 @@ describe('connection management', () => {
       expect(connected.authorizationExpiringSoon).toBe(false);
 
       const setExpiry = (days: number) =>
-        database.orm.em.getConnection().execute('update credential set refresh_token_expires_at = ? where connection_id = ?', [new Date(Date.now() + days * 86_400_000), connected.id]);
+        api.database.orm.em.getConnection().execute('update credential set refresh_token_expires_at = ? where connection_id = ?', [new Date(Date.now() + days * 86_400_000), connected.id]);
       await setExpiry(8);
       expect(await readConnection(tenantId, connected.id)).toMatchObject({ authorizationExpiringSoon: false });
       await setExpiry(6);

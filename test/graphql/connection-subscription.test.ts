@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { expectData } from '../support/graphql-client.js';
 import { startConnectionApi, type ConnectionApi } from './connection-harness.js';
 
@@ -65,17 +64,14 @@ function connect(url: string, token: string): Client {
 }
 
 describe('connectionStatusChanged subscription', () => {
-  let database: TestDatabase;
   let api: ConnectionApi;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    api = await startConnectionApi(database);
+    api = await startConnectionApi();
   });
 
   afterAll(async () => {
     await api?.close();
-    await database?.close();
   });
 
   it('delivers the tenant\'s status changes of one connection', async () => {

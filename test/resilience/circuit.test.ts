@@ -9,11 +9,10 @@ import { ConnectionStatus, Marketplace, MarketplaceConnection } from '../../src/
 import { createPostgresEvents, type PostgresEvents } from '../../src/events/postgres-events.js';
 import { startMercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
 import type { MercadoLibreSandbox } from '../../src/sandbox/mercadolibre/types.js';
-import type { SyncEvent } from '../../src/services.js';
 import { connectSeller, footwearItems, sandboxApp, sandboxConfig } from '../connectors/mercadolibre-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testLogger } from '../support/logger.js';
-import { rejectionOf } from './support.js';
+import { nextEvent, rejectionOf } from './support.js';
 
 const TENANT = 'tenant-circuit';
 const COOLDOWN_MS = 300;
@@ -89,18 +88,6 @@ function failPersistently(): void {
 
 async function openCircuit(client: MercadoLibreClient): Promise<void> {
   for (let call = 0; call < THRESHOLD; call += 1) await rejectionOf(fetchItem(client, itemId));
-}
-
-/** Resolves with the next event of `type` for the connection; rejects after `timeoutMs`. */
-async function nextEvent(subscription: AsyncIterableIterator<SyncEvent>, timeoutMs = 5000): Promise<SyncEvent> {
-  const timeout = sleep(timeoutMs).then(() => {
-    throw new Error(`no event within ${timeoutMs} ms`);
-  });
-  const next = subscription.next().then((result) => {
-    if (result.done) throw new Error('the subscription ended');
-    return result.value;
-  });
-  return Promise.race([next, timeout]);
 }
 
 describe('circuit breaker per connection', () => {

@@ -1,15 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionHealthService } from '../../src/connections/health.js';
 import type { ConnectorSession } from '../../src/connectors/shared/index.js';
 import { Marketplace } from '../../src/entities/index.js';
-import type { SyncEvent } from '../../src/services.js';
 import { startTestApi, type TestApi } from '../support/api-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { expectData, postGraphQL } from '../support/graphql-client.js';
 import { testLogger } from '../support/logger.js';
 import { seedTenant, type SeededTenant } from '../support/seed-tenant.js';
-import { rejectionOf } from './support.js';
+import { nextEvent, rejectionOf } from './support.js';
 
 const TENANT = 'tenant-health';
 const CONNECTION_HEALTH = `query ConnectionHealth($id: ID!) {
@@ -18,18 +16,6 @@ const CONNECTION_HEALTH = `query ConnectionHealth($id: ID!) {
 
 interface ConnectionHealthData {
   connection: { id: string; degraded: boolean; degradedReason: string | null; degradedAt: string | null };
-}
-
-/** Resolves with the next event of the subscription; rejects after `timeoutMs`. */
-async function nextEvent(subscription: AsyncIterableIterator<SyncEvent>, timeoutMs = 5000): Promise<SyncEvent> {
-  const timeout = sleep(timeoutMs).then(() => {
-    throw new Error(`no event within ${timeoutMs} ms`);
-  });
-  const next = subscription.next().then((result) => {
-    if (result.done) throw new Error('the subscription ended');
-    return result.value;
-  });
-  return Promise.race([next, timeout]);
 }
 
 describe('connection health in the running service', () => {

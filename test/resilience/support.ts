@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger } from 'pino';
 import type { CallOutcome, CallPermit, CallRequest, TrafficControl } from '../../src/connectors/shared/traffic.js';
+import type { SyncEvent } from '../../src/services.js';
 
 /** One log line as pino writes it. */
 export interface LogLine {
@@ -46,4 +48,16 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     },
     (caught: unknown) => caught,
   );
+}
+
+/** Resolves with the next event of the subscription; rejects after `timeoutMs`. */
+export async function nextEvent(subscription: AsyncIterableIterator<SyncEvent>, timeoutMs = 5000): Promise<SyncEvent> {
+  const timeout = sleep(timeoutMs).then(() => {
+    throw new Error(`no event within ${timeoutMs} ms`);
+  });
+  const next = subscription.next().then((result) => {
+    if (result.done) throw new Error('the subscription ended');
+    return result.value;
+  });
+  return Promise.race([next, timeout]);
 }

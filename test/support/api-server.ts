@@ -20,9 +20,11 @@ export interface TestApiOptions {
   exposeStackTraces?: boolean;
   /** Logger for the whole runtime; testLogger() by default. */
   logger?: Logger;
+  /** More configuration variables, such as ALLOWED_RETURN_URLS; a variable given here replaces the test default of the same name. */
+  env?: Record<string, string>;
 }
 
-/** The real runtime (role `all`) on a test database, served on 127.0.0.1 with the MercadoLibre sandbox. */
+/** The real runtime (role `all`) on a test database, served on 127.0.0.1 with the four marketplace sandboxes. */
 export interface TestApi {
   runtime: Runtime;
   url: string;
@@ -33,7 +35,9 @@ export interface TestApi {
   events: PostgresEvents;
   /** The JWT secret the runtime verifies tokens with. */
   secret: string;
+  /** The MercadoLibre sandbox, which most API tests use. */
   sandbox: MercadoLibreSandbox;
+  sandboxes: Sandboxes;
   /** Signs a valid HS256 token for `tenantId`, with `sub` set unless `userId` is null. */
   token(tenantId: string, userId?: string | null): Promise<string>;
   close(): Promise<void>;
@@ -51,6 +55,7 @@ export async function startTestApi(database: TestDatabase, options: TestApiOptio
     NODE_ENV: options.exposeStackTraces ? 'development' : 'test',
     DATA_DIR: dataDir,
     JOB_POLL_INTERVAL_MS: '200',
+    ...options.env,
   });
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -90,6 +95,7 @@ export async function startTestApi(database: TestDatabase, options: TestApiOptio
     events: runtime.events,
     secret: jwtSecret,
     sandbox: sandboxes.mercadolibre,
+    sandboxes,
     token: async (tenantId, userId = 'user-1') => {
       const token = await createDevelopmentToken({ secret: jwtSecret, tenantId, userId: userId ?? undefined });
       recordSecret('API bearer token (JWT)', token);

@@ -139,18 +139,8 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     );
   }
 
-  async function waitForIdle(tenantId: string, connectionId: string, timeoutMs = 20_000): Promise<void> {
-    await waitFor(
-      `connection ${connectionId} to have no pending push and no unfinished run`,
-      async () => {
-        const em = tenantEntityManager(orm, tenantId);
-        const pending = await em.count(Listing, { connection: connectionId, pushState: ListingPushState.PENDING_PUSH });
-        const unfinished = await em.count(SyncRun, { connection: connectionId, status: { $in: [SyncRunStatus.QUEUED, SyncRunStatus.RUNNING] } });
-        return { pending, unfinished };
-      },
-      ({ pending, unfinished }) => pending === 0 && unfinished === 0,
-      timeoutMs,
-    );
+  function waitForIdle(tenantId: string, connectionId: string, timeoutMs = 20_000): Promise<void> {
+    return waitForConnectionIdle(orm, tenantId, connectionId, timeoutMs);
   }
 
   let webhookServer: FastifyInstance | null = null;
@@ -239,6 +229,21 @@ export async function waitFor<T>(what: string, read: () => Promise<T> | T, done:
     last = await read();
   }
   return last;
+}
+
+/** Waits until the connection has no listing waiting for a push and no queued or running sync run. */
+export async function waitForConnectionIdle(orm: MikroORM, tenantId: string, connectionId: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    `connection ${connectionId} to have no pending push and no unfinished run`,
+    async () => {
+      const em = tenantEntityManager(orm, tenantId);
+      const pending = await em.count(Listing, { connection: connectionId, pushState: ListingPushState.PENDING_PUSH });
+      const unfinished = await em.count(SyncRun, { connection: connectionId, status: { $in: [SyncRunStatus.QUEUED, SyncRunStatus.RUNNING] } });
+      return { pending, unfinished };
+    },
+    ({ pending, unfinished }) => pending === 0 && unfinished === 0,
+    timeoutMs,
+  );
 }
 
 /** Loads a connection the way a fresh request would, bypassing any cached entity. */

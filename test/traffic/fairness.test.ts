@@ -1,36 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { scope, startProcess, waiterRows, type TestProcess } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { scope, useTrafficTestBed, waiterRows, type TestProcess } from './helpers.js';
 
 // 50 calls per second keeps each test short, and the order of grants does not depend on the rate.
 const RATE = { mercadolibreRequestsPerSecond: 50 };
 
-let database: TestDatabase;
-let processes: TestProcess[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await Promise.all(processes.map((process) => process.close()));
-  processes = [];
-  // Each test starts from an empty MercadoLibre bucket and no fair-share history.
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-  await pool.query('truncate rate_limit_bucket, rate_limit_tenant, rate_limit_waiter');
-  await pool.end();
-});
-
-afterAll(async () => {
-  await database?.close();
-});
+// Each test starts from an empty MercadoLibre bucket and no fair-share history.
+const bed = useTrafficTestBed({ truncateAfterEach: ['rate_limit_bucket', 'rate_limit_tenant', 'rate_limit_waiter'] });
 
 function start(options: { tenantWeight?: (tenantId: string) => number } = {}): TestProcess {
-  const process = startProcess(database, RATE, options);
-  processes.push(process);
-  return process;
+  return bed.start(RATE, options);
 }
 
 /** Queues `count` MercadoLibre calls for a tenant. Each pushes the tenant to `order` when granted. */

@@ -1,8 +1,9 @@
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { z } from 'zod';
 import type { CallScope, UsageEntry, UsageSink } from '../../src/connectors/shared/traffic.js';
 import { createTrafficControl, type TrafficControlService, type TrafficSettings } from '../../src/traffic/index.js';
-import type { TestDatabase } from '../support/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testLogger } from '../support/logger.js';
 
 export const SETTINGS: TrafficSettings = {
@@ -37,6 +38,53 @@ export function startProcess(
     async close() {
       await traffic.close();
       await pool.end();
+    },
+  };
+}
+
+/** The database of one test file and the processes its tests started through `start`. */
+export interface TrafficTestBed {
+  /** Available from the file's first test on. */
+  readonly database: TestDatabase;
+  /** Starts a process that the bed closes after the test. */
+  start(settings?: Partial<TrafficSettings>, options?: { tenantWeight?: (tenantId: string) => number }): TestProcess;
+}
+
+/**
+ * Registers the hooks of a traffic test file: a fresh database for the file, and after each test
+ * the processes it started closed and the `truncateAfterEach` tables emptied.
+ */
+export function useTrafficTestBed(options: { truncateAfterEach?: readonly string[] } = {}): TrafficTestBed {
+  let database: TestDatabase | undefined;
+  let processes: TestProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterEach(async () => {
+    await Promise.all(processes.map((process) => process.close()));
+    processes = [];
+    if (database && options.truncateAfterEach?.length) {
+      const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+      await pool.query(`truncate ${options.truncateAfterEach.join(', ')}`);
+      await pool.end();
+    }
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  return {
+    get database() {
+      if (!database) throw new Error('The traffic test database is created in beforeAll; use it inside a test or hook.');
+      return database;
+    },
+    start(settings = {}, processOptions = {}) {
+      const process = startProcess(this.database, settings, processOptions);
+      processes.push(process);
+      return process;
     },
   };
 }

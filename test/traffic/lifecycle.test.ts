@@ -1,33 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MarketplaceError } from '../../src/connectors/shared/errors.js';
 import { createTrafficControl } from '../../src/traffic/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testLogger } from '../support/logger.js';
-import { SETTINGS, scope, startProcess, waiterRows, type TestProcess } from './helpers.js';
+import { SETTINGS, scope, startProcess, useTrafficTestBed, waiterRows, type TestProcess } from './helpers.js';
 
 const CALL = { endpointClass: 'items.read', cost: 1 };
 
-let database: TestDatabase;
-let processes: TestProcess[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await Promise.all(processes.map((process) => process.close()));
-  processes = [];
-});
-
-afterAll(async () => {
-  await database?.close();
-});
+const bed = useTrafficTestBed();
 
 function start(): TestProcess {
   // One call per second, so that a second call always waits.
-  const process = startProcess(database, { mercadolibreRequestsPerSecond: 1, sheinMinIntervalMs: 1000 });
-  processes.push(process);
-  return process;
+  return bed.start({ mercadolibreRequestsPerSecond: 1, sheinMinIntervalMs: 1000 });
 }
 
 describe('traffic control lifecycle', () => {
@@ -54,7 +37,7 @@ describe('traffic control lifecycle', () => {
   });
 
   it('fails waiting calls on close and removes its registrations', async () => {
-    const process = startProcess(database, { mercadolibreRequestsPerSecond: 1 });
+    const process = startProcess(bed.database, { mercadolibreRequestsPerSecond: 1 });
     const traffic = process.traffic.forConnection(scope('MERCADOLIBRE', 'tenant-close'));
     await traffic.acquire(CALL);
     const waiting = traffic.acquire(CALL).catch((error: unknown) => error);
@@ -111,7 +94,7 @@ describe('traffic control lifecycle', () => {
   });
 
   it('fails the call with a transient error when the database cannot be reached', async () => {
-    const missing = new URL(database.url);
+    const missing = new URL(bed.database.url);
     missing.pathname = '/traffic_test_database_that_does_not_exist';
     const traffic = createTrafficControl({ databaseUrl: missing.toString(), settings: SETTINGS, logger: testLogger() });
 

@@ -1,16 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MercadoLibreSandbox } from '../../src/sandbox/mercadolibre/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { apiGet, connectSeller, startTestSandbox } from '../sandbox/mercadolibre-helpers.js';
-import { scope, startProcess, type TestProcess } from './helpers.js';
+import { scope, useTrafficTestBed, type TestProcess } from './helpers.js';
 
-let database: TestDatabase;
+const bed = useTrafficTestBed();
 let sandbox: MercadoLibreSandbox;
 const tokens: string[] = [];
-let processes: TestProcess[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   sandbox = await startTestSandbox();
   for (const nickname of ['ZAPATERIA_CENTRO', 'CALZADO_NORTE']) {
     const { userId } = sandbox.seedSeller({ nickname, items: [] });
@@ -20,14 +17,8 @@ beforeAll(async () => {
   await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 10));
 });
 
-afterEach(async () => {
-  await Promise.all(processes.map((process) => process.close()));
-  processes = [];
-});
-
 afterAll(async () => {
   await sandbox?.close();
-  await database?.close();
 });
 
 /** Sends `count` calls for one tenant, `concurrency` at a time, each through the traffic control. */
@@ -53,9 +44,8 @@ async function sendCalls(process: TestProcess, tenantId: string, token: string, 
 describe('MercadoLibre application quota shared by two processes', () => {
   it('stays within the limit in every wall-clock second', async () => {
     sandbox.setRatePerSecond(5);
-    const first = startProcess(database, { mercadolibreRequestsPerSecond: 5 });
-    const second = startProcess(database, { mercadolibreRequestsPerSecond: 5 });
-    processes.push(first, second);
+    const first = bed.start({ mercadolibreRequestsPerSecond: 5 });
+    const second = bed.start({ mercadolibreRequestsPerSecond: 5 });
     const sentBefore = sandbox.requests.length;
 
     const started = Date.now();
@@ -80,8 +70,7 @@ describe('MercadoLibre application quota shared by two processes', () => {
   it('waits out Retry-After after a 429', async () => {
     // The sandbox allows 1 call per second while the limiter is configured for 5, so it meets 429s.
     sandbox.setRatePerSecond(1);
-    const process = startProcess(database, { mercadolibreRequestsPerSecond: 5 }, {});
-    processes.push(process);
+    const process = bed.start({ mercadolibreRequestsPerSecond: 5 });
     const sentBefore = sandbox.requests.length;
 
     try {

@@ -1,36 +1,15 @@
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShopifySandbox } from '../../src/sandbox/shopify/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { graphql, install, SHOP, shoes, startTestSandbox } from '../sandbox/shopify-helpers.js';
-import { bucketRow, scope, startProcess, type TestProcess } from './helpers.js';
+import { bucketRow, scope, useTrafficTestBed, type TestProcess } from './helpers.js';
 
 const KEY = `SHOPIFY:shopify-app:${SHOP}`;
 const GRAPHQL = { endpointClass: 'graphql' };
 
-let database: TestDatabase;
-let processes: TestProcess[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await Promise.all(processes.map((process) => process.close()));
-  processes = [];
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-  await pool.query('truncate rate_limit_bucket');
-  await pool.end();
-});
-
-afterAll(async () => {
-  await database?.close();
-});
+const bed = useTrafficTestBed({ truncateAfterEach: ['rate_limit_bucket'] });
 
 function start(settings: { shopifyRestoreRate?: number } = {}): TestProcess {
-  const process = startProcess(database, settings);
-  processes.push(process);
-  return process;
+  return bed.start(settings);
 }
 
 describe('Shopify cost bucket', () => {

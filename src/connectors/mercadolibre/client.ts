@@ -1,26 +1,12 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { parseResponseBody } from '../shared/errors.js';
-import { JsonHttpClient, type HttpMethod, type HttpResponseHook, type QueryValue } from '../shared/http.js';
-import { defaultResiliencePolicy, type CallContext, type ResiliencePolicy } from '../shared/resilience/index.js';
-import type { TrafficControl } from '../shared/traffic.js';
-import type { AccessTokenSource } from '../shared/types.js';
+import type { HttpMethod, QueryValue } from '../shared/http.js';
+import { MarketplaceTransport, type MarketplaceClientOptions } from '../shared/transport.js';
 import type { MercadoLibreConfig } from './config.js';
 import { mapMercadoLibreError } from './errors.js';
 
-export interface MercadoLibreClientOptions {
+export interface MercadoLibreClientOptions extends MarketplaceClientOptions {
   config: MercadoLibreConfig;
-  tokenSource: AccessTokenSource;
-  logger?: Logger;
-  /** Called after every response, for usage metering. */
-  onResponse?: HttpResponseHook;
-  /** Called once per HTTP request sent, before the response arrives. */
-  onApiCall?: () => void;
-  /** Our id of the connection, which keys its circuit breaker; absent while authorizing. */
-  connectionId?: string;
-  traffic?: TrafficControl;
-  /** Retries and circuit breakers; the process-wide default policy when not given. */
-  resilience?: ResiliencePolicy;
 }
 
 export interface MercadoLibreRequestOptions {
@@ -35,36 +21,25 @@ export interface MercadoLibreRequestOptions {
  * schema before returning it.
  */
 export class MercadoLibreClient {
-  /** HTTP requests sent by this client, failed ones included, so sync runs can report API calls spent. */
-  apiCalls = 0;
   readonly logger: Logger | undefined;
-  private readonly http: JsonHttpClient;
   private readonly clientSecret: string;
-  private readonly resilience: ResiliencePolicy;
-  private readonly context: CallContext;
+  private readonly transport: MarketplaceTransport;
 
   constructor(options: MercadoLibreClientOptions) {
     this.logger = options.logger?.child({ module: 'connectors.mercadolibre' });
     this.clientSecret = options.config.clientSecret;
-    this.resilience = options.resilience ?? defaultResiliencePolicy();
-    this.context = {
-      marketplace: 'MERCADOLIBRE',
-      connectionId: options.connectionId,
-      tokens: options.tokenSource,
-      traffic: options.traffic,
-      logger: this.logger,
-      onAttempt: () => {
-        this.apiCalls += 1;
-        options.onApiCall?.();
-      },
-    };
-    this.http = new JsonHttpClient({
+    this.transport = new MarketplaceTransport({
+      ...options,
       marketplace: 'MERCADOLIBRE',
       baseUrl: options.config.apiBaseUrl,
       timeoutMs: options.config.timeoutMs,
-      onResponse: options.onResponse,
       logger: this.logger,
     });
+  }
+
+  /** HTTP requests sent by this client, failed ones included, so sync runs can report API calls spent. */
+  get apiCalls(): number {
+    return this.transport.apiCalls;
   }
 
   get<S extends z.ZodType>(path: string, schema: S, options: MercadoLibreRequestOptions = {}): Promise<z.output<S>> {
@@ -89,7 +64,7 @@ export class MercadoLibreClient {
    * relative to the whole response through `pathPrefix`.
    */
   parse<S extends z.ZodType>(schema: S, value: unknown, operation: string, pathPrefix: readonly PropertyKey[]): z.output<S> {
-    return parseResponseBody(schema, value, { marketplace: 'MERCADOLIBRE', operation, pathPrefix });
+    return this.transport.parse(schema, value, operation, pathPrefix);
   }
 
   private send<S extends z.ZodType>(
@@ -100,7 +75,7 @@ export class MercadoLibreClient {
     options: MercadoLibreRequestOptions,
   ): Promise<z.output<S>> {
     const operation = `${method} ${path}`;
-    return this.resilience.execute(this.context, {
+    return this.transport.execute({
       operation,
       endpointClass: endpointClassOf(method, path),
       // GET and DELETE are idempotent, and every PUT sends absolute values (stock sets included),
@@ -108,7 +83,7 @@ export class MercadoLibreClient {
       idempotent: true,
       signal: options.signal,
       send: (accessToken, signal) =>
-        this.http.request({ method, path, query: options.query, json, signal, headers: { authorization: `Bearer ${accessToken}` } }),
+        this.transport.http.request({ method, path, query: options.query, json, signal, headers: { authorization: `Bearer ${accessToken}` } }),
       read: (response, accessToken) => {
         if (response.status < 200 || response.status >= 300) {
           throw mapMercadoLibreError(
@@ -116,7 +91,7 @@ export class MercadoLibreClient {
             [this.clientSecret, accessToken ?? ''],
           );
         }
-        return parseResponseBody(schema, response.body, { marketplace: 'MERCADOLIBRE', operation });
+        return this.transport.parse(schema, response.body, operation);
       },
     });
   }

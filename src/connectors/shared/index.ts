@@ -7,3 +7,4 @@ export type * from './types.js';
 export * from './stock-refs.js';
 export type * from './traffic.js';
 export * from './resilience/index.js';
+export * from './transport.js';

@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
 import type { HttpResponseHook } from '../shared/http.js';
-import { defaultResiliencePolicy, type CallContext, type ResiliencePolicy } from '../shared/resilience/index.js';
-import type { TrafficControl } from '../shared/traffic.js';
+import { MarketplaceTransport, type MarketplaceClientOptions } from '../shared/transport.js';
 import type { AccessTokenSource } from '../shared/types.js';
 import type { SheinConfig } from './config.js';
 import { envelopeSchema, mapSheinError } from './errors.js';
@@ -13,22 +12,12 @@ import { ORDER_DETAIL_PATH } from './orders.js';
 import { CHANGE_INVENTORY_PATH } from './stock.js';
 import { appSignatureHeaders, sellerSignatureHeaders } from './signing.js';
 
-export interface SheinClientOptions {
+export interface SheinClientOptions extends MarketplaceClientOptions {
   config: SheinConfig;
   /** The seller's openKeyId, stored in the connection metadata. */
   openKeyId: string;
   /** Supplies the seller's decrypted secret key. */
   tokenSource: AccessTokenSource;
-  logger?: Logger;
-  /** Called after every response, for usage metering. */
-  onResponse?: HttpResponseHook;
-  /** Called once per HTTP request sent, before the response arrives. */
-  onApiCall?: () => void;
-  /** Our id of the connection, which keys its circuit breaker; absent while authorizing. */
-  connectionId?: string;
-  traffic?: TrafficControl;
-  /** Retries and circuit breakers; the process-wide default policy when not given. */
-  resilience?: ResiliencePolicy;
 }
 
 /**
@@ -45,37 +34,29 @@ const REPEATABLE_PATHS: ReadonlySet<string> = new Set([PRODUCT_QUERY_PATH, SPU_I
  * "0"; `info` is then validated with a zod schema before it is returned.
  */
 export class SheinClient {
-  /** HTTP requests sent by this client, failed ones included. */
-  apiCalls = 0;
   readonly logger: Logger | undefined;
   private readonly http: SheinHttp;
-  private readonly resilience: ResiliencePolicy;
-  private readonly context: CallContext;
+  private readonly transport: MarketplaceTransport;
 
   constructor(private readonly options: SheinClientOptions) {
     this.logger = options.logger?.child({ module: 'connectors.shein' });
-    this.resilience = options.resilience ?? defaultResiliencePolicy();
-    this.context = {
+    this.transport = new MarketplaceTransport({
+      ...options,
       marketplace: 'SHEIN',
-      connectionId: options.connectionId,
-      tokens: options.tokenSource,
-      traffic: options.traffic,
-      logger: this.logger,
-      onAttempt: () => {
-        this.apiCalls += 1;
-        options.onApiCall?.();
-      },
-    };
-    this.http = new SheinHttp({
       baseUrl: options.config.apiBaseUrl,
       timeoutMs: options.config.timeoutMs,
-      onResponse: options.onResponse,
       logger: this.logger,
     });
+    this.http = new SheinHttp(this.transport.http);
+  }
+
+  /** HTTP requests sent by this client, failed ones included. */
+  get apiCalls(): number {
+    return this.transport.apiCalls;
   }
 
   post<S extends z.ZodType>(path: string, body: unknown, infoSchema: S, signal?: AbortSignal): Promise<z.output<S>> {
-    return this.resilience.execute(this.context, {
+    return this.transport.execute({
       operation: `POST ${path}`,
       endpointClass: endpointClassOf(path),
       idempotent: REPEATABLE_PATHS.has(path),
@@ -88,7 +69,7 @@ export class SheinClient {
 
   /** Validates a value taken from inside `info`, naming the field relative to the whole response. */
   parse<S extends z.ZodType>(schema: S, value: unknown, operation: string, pathPrefix: readonly PropertyKey[]): z.output<S> {
-    return parseResponseBody(schema, value, { marketplace: 'SHEIN', operation, pathPrefix });
+    return this.transport.parse(schema, value, operation, pathPrefix);
   }
 }
 

@@ -20,8 +20,9 @@ export interface SheinHttpOptions {
 export class SheinHttp {
   private readonly http: JsonHttpClient;
 
-  constructor(options: SheinHttpOptions) {
-    this.http = new JsonHttpClient({ marketplace: 'SHEIN', ...options });
+  /** Builds its own JsonHttpClient from `options`, or sends through a given one (whose marketplace must be SHEIN). */
+  constructor(options: SheinHttpOptions | JsonHttpClient) {
+    this.http = options instanceof JsonHttpClient ? options : new JsonHttpClient({ marketplace: 'SHEIN', ...options });
   }
 
   post(path: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<HttpResponse> {

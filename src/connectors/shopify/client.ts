@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { parseResponseBody } from '../shared/errors.js';
-import { JsonHttpClient, type HttpResponse, type HttpResponseHook } from '../shared/http.js';
-import { defaultResiliencePolicy, type CallContext, type CallUsage, type ResiliencePolicy } from '../shared/resilience/index.js';
-import type { TrafficControl } from '../shared/traffic.js';
-import type { AccessTokenSource } from '../shared/types.js';
+import { JsonHttpClient, type HttpResponse } from '../shared/http.js';
+import type { CallUsage } from '../shared/resilience/index.js';
+import { MarketplaceTransport, type MarketplaceClientOptions } from '../shared/transport.js';
 import type { ShopifyConfig } from './config.js';
 import { estimateQueryCost } from './cost-estimate.js';
 import { graphqlErrorsSchema, mapGraphqlErrors, mapShopifyHttpError } from './errors.js';
@@ -18,23 +16,12 @@ export interface GraphqlOperation<S extends z.ZodType> {
   data: S;
 }
 
-export interface ShopifyClientOptions {
+export interface ShopifyClientOptions extends MarketplaceClientOptions {
   config: ShopifyConfig;
   /** A domain already checked with parseShopDomain. */
   shopDomain: string;
-  tokenSource: AccessTokenSource;
-  logger?: Logger;
-  /** Called after every response, for usage metering. */
-  onResponse?: HttpResponseHook;
-  /** Called once per HTTP request sent, before the response arrives. */
-  onApiCall?: () => void;
   /** Board that records throttle statuses; a private one when not given. */
   throttle?: ThrottleStatusBoard;
-  /** Our id of the connection, which keys its circuit breaker; absent while authorizing. */
-  connectionId?: string;
-  traffic?: TrafficControl;
-  /** Retries and circuit breakers; the process-wide default policy when not given. */
-  resilience?: ResiliencePolicy;
 }
 
 // Fields of the response envelope that are read; `data` is checked by each operation's schema.
@@ -53,16 +40,12 @@ const usageSchema = z.object({ extensions: z.object({ cost: queryCostSchema }) }
  * Shopify sends with HTTP 200) to MarketplaceError, and validates `data` before returning it.
  */
 export class ShopifyGraphqlClient {
-  /** HTTP requests sent by this client, failed ones included. */
-  apiCalls = 0;
   readonly shopDomain: string;
   readonly apiVersion: string;
   readonly logger: Logger | undefined;
-  private readonly http: JsonHttpClient;
   private readonly options: ShopifyClientOptions;
   private readonly throttle: ThrottleStatusBoard;
-  private readonly resilience: ResiliencePolicy;
-  private readonly context: CallContext;
+  private readonly transport: MarketplaceTransport;
 
   constructor(options: ShopifyClientOptions) {
     this.options = options;
@@ -70,25 +53,18 @@ export class ShopifyGraphqlClient {
     this.apiVersion = options.config.apiVersion;
     this.logger = options.logger?.child({ module: 'connectors.shopify', shopDomain: options.shopDomain });
     this.throttle = options.throttle ?? new ThrottleStatusBoard();
-    this.resilience = options.resilience ?? defaultResiliencePolicy();
-    this.context = {
-      marketplace: 'SHOPIFY',
-      connectionId: options.connectionId,
-      tokens: options.tokenSource,
-      traffic: options.traffic,
-      logger: this.logger,
-      onAttempt: () => {
-        this.apiCalls += 1;
-        options.onApiCall?.();
-      },
-    };
-    this.http = new JsonHttpClient({
+    this.transport = new MarketplaceTransport({
+      ...options,
       marketplace: 'SHOPIFY',
       baseUrl: options.config.endpointForShop(options.shopDomain),
       timeoutMs: options.config.timeoutMs,
-      onResponse: options.onResponse,
       logger: this.logger,
     });
+  }
+
+  /** HTTP requests sent by this client, failed ones included. */
+  get apiCalls(): number {
+    return this.transport.apiCalls;
   }
 
   /** The cost bucket as the last response for this shop reported it. */
@@ -108,13 +84,13 @@ export class ShopifyGraphqlClient {
     variables: Record<string, unknown> = {},
   ): Promise<{ data: z.output<S>; cost: ShopifyQueryCost | null }> {
     const path = `/admin/api/${this.apiVersion}/graphql.json`;
-    return this.resilience.execute(this.context, {
+    return this.transport.execute({
       operation: `${operation.name} (POST ${path})`,
       endpointClass: 'graphql',
       cost: estimateQueryCost(operation.document, variables, operation.name),
       idempotent: isRepeatable(operation.document),
       send: (accessToken, signal) =>
-        this.http.request({
+        this.transport.http.request({
           method: 'POST',
           path,
           json: { query: operation.document, variables, operationName: operation.name },
@@ -139,7 +115,7 @@ export class ShopifyGraphqlClient {
       onResponse: this.options.onResponse,
       logger: this.logger,
     });
-    return this.resilience.execute(this.context, {
+    return this.transport.execute({
       operation: `GET ${target.pathname}`,
       endpointClass: 'bulk.download',
       // A storage download is not an Admin API query, so it spends no cost points.
@@ -177,7 +153,7 @@ export class ShopifyGraphqlClient {
     }
 
     const operationLabel = `${operation.name} (POST ${path})`;
-    const envelope = parseResponseBody(envelopeSchema, response.body, { marketplace: 'SHOPIFY', operation: operationLabel });
+    const envelope = this.transport.parse(envelopeSchema, response.body, operationLabel);
     const cost = envelope.extensions?.cost ?? null;
     if (cost) {
       const status = this.throttle.record(this.shopDomain, cost);
@@ -186,13 +162,13 @@ export class ShopifyGraphqlClient {
     if (envelope.errors) {
       throw mapGraphqlErrors(envelope.errors, cost, { operation: operation.name, shopDomain: this.shopDomain }, secrets);
     }
-    const data = parseResponseBody(operation.data, envelope.data, { marketplace: 'SHOPIFY', operation: operationLabel, pathPrefix: ['data'] });
+    const data = this.transport.parse(operation.data, envelope.data, operationLabel, ['data']);
     return { data, cost };
   }
 
   /** Validates a value taken from inside a response, naming the field through `pathPrefix`. */
   parse<S extends z.ZodType>(schema: S, value: unknown, operation: string, pathPrefix: readonly PropertyKey[]): z.output<S> {
-    return parseResponseBody(schema, value, { marketplace: 'SHOPIFY', operation, pathPrefix });
+    return this.transport.parse(schema, value, operation, pathPrefix);
   }
 }
 

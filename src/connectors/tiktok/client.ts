@@ -1,32 +1,19 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
-import { JsonHttpClient, type HttpResponse, type HttpResponseHook } from '../shared/http.js';
-import { defaultResiliencePolicy, type CallContext, type ResiliencePolicy } from '../shared/resilience/index.js';
-import type { TrafficControl } from '../shared/traffic.js';
-import type { AccessTokenSource } from '../shared/types.js';
+import type { HttpResponse } from '../shared/http.js';
+import { MarketplaceTransport, type MarketplaceClientOptions } from '../shared/transport.js';
 import type { TikTokConfig } from './config.js';
 import { mapTikTokError } from './errors.js';
 import { envelopeSchema } from './schemas.js';
 import { computeSign } from './signing.js';
 
-export interface TikTokClientOptions {
+export interface TikTokClientOptions extends MarketplaceClientOptions {
   config: TikTokConfig;
-  tokenSource: AccessTokenSource;
   /** Cipher of the shop the calls act on; every path outside /authorization/ needs it. */
   shopCipher?: string;
-  logger?: Logger;
-  /** Called after every response, for usage metering. */
-  onResponse?: HttpResponseHook;
-  /** Called once per HTTP request sent, before the response arrives. */
-  onApiCall?: () => void;
   /** Clock for the signed `timestamp`, in epoch milliseconds; Date.now when not given. */
   now?: () => number;
-  /** Our id of the connection, which keys its circuit breaker; absent while authorizing. */
-  connectionId?: string;
-  traffic?: TrafficControl;
-  /** Retries and circuit breakers; the process-wide default policy when not given. */
-  resilience?: ResiliencePolicy;
 }
 
 export interface TikTokRequest<S extends z.ZodType> {
@@ -58,40 +45,29 @@ function isShopScoped(path: string): boolean {
  * when its body code is 0; its `data` is validated before it is returned.
  */
 export class TikTokClient {
-  /** HTTP requests sent by this client, failed ones included, so sync runs can report API calls spent. */
-  apiCalls = 0;
   readonly logger: Logger | undefined;
-  private readonly http: JsonHttpClient;
   private readonly config: TikTokConfig;
   private readonly shopCipher: string | undefined;
   private readonly now: () => number;
-  private readonly resilience: ResiliencePolicy;
-  private readonly context: CallContext;
+  private readonly transport: MarketplaceTransport;
 
   constructor(private readonly options: TikTokClientOptions) {
     this.logger = options.logger?.child({ module: 'connectors.tiktok' });
     this.config = options.config;
     this.shopCipher = options.shopCipher;
     this.now = options.now ?? Date.now;
-    this.resilience = options.resilience ?? defaultResiliencePolicy();
-    this.context = {
-      marketplace: 'TIKTOK',
-      connectionId: options.connectionId,
-      tokens: options.tokenSource,
-      traffic: options.traffic,
-      logger: this.logger,
-      onAttempt: () => {
-        this.apiCalls += 1;
-        options.onApiCall?.();
-      },
-    };
-    this.http = new JsonHttpClient({
+    this.transport = new MarketplaceTransport({
+      ...options,
       marketplace: 'TIKTOK',
       baseUrl: options.config.apiBaseUrl,
       timeoutMs: options.config.timeoutMs,
-      onResponse: options.onResponse,
       logger: this.logger,
     });
+  }
+
+  /** HTTP requests sent by this client, failed ones included, so sync runs can report API calls spent. */
+  get apiCalls(): number {
+    return this.transport.apiCalls;
   }
 
   /** Returns a copy of this client that acts on another shop of the same authorization. */
@@ -108,7 +84,7 @@ export class TikTokClient {
         { kind: 'invalid_input', code: 'shop_cipher_missing' },
       );
     }
-    return this.resilience.execute(this.context, {
+    return this.transport.execute({
       operation: `${request.method} ${request.path}`,
       endpointClass: endpointClassOf(request.path),
       idempotent: request.idempotent ?? request.method === 'GET',
@@ -135,7 +111,7 @@ export class TikTokClient {
     // JsonHttpClient sends JSON.stringify(body), so signing the same serialization signs the exact text sent.
     const bodyText = request.body === undefined ? '' : JSON.stringify(request.body);
     const sign = computeSign({ appSecret: this.config.appSecret, path: request.path, query, body: bodyText });
-    return this.http.request({
+    return this.transport.http.request({
       method: request.method,
       path: request.path,
       query: { ...query, sign },
