@@ -12,7 +12,7 @@ import { freePort, type EmbeddedDatabase } from './database/embedded.js';
 import { DEMO_CATALOG } from './demo/catalog.js';
 import { runScenario, type DemoResult, type DemoSummary } from './demo/scenario.js';
 import { DEMO_MARKETPLACE_KEYS } from './demo/marketplaces.js';
-import { DEMO_SANDBOX_LIMITS, startSandboxes, type Sandboxes } from './demo/sandboxes.js';
+import { sandboxTrafficConfig, startSandboxes, type Sandboxes } from './demo/sandboxes.js';
 import { createLogger } from './logging.js';
 
 const COMMANDS = ['start', 'demo'] as const;
@@ -144,8 +144,9 @@ async function startWithSandboxes(
   started.database = database.embedded;
   const port = config.PORT === 0 || !options.persistent ? await freePort() : config.PORT;
   const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${port}`;
-  started.sandboxes = await startSandboxes({ publicUrl, logger, ...DEMO_SANDBOX_LIMITS });
-  started.runtime = await startRuntime({ config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: started.sandboxes.endpoints });
+  const traffic = sandboxTrafficConfig(config);
+  started.sandboxes = await startSandboxes({ publicUrl, logger, ...traffic.limits });
+  started.runtime = await startRuntime({ config: traffic.config, logger, role: 'all', databaseUrl: database.url, port, publicUrl, endpoints: started.sandboxes.endpoints });
   const http = started.runtime.http!;
   const token = await createDevelopmentToken({ secret: started.runtime.jwtSecret!, tenantId: options.tenantId, userId: 'demo-user', ttl: '8h' });
   const result = await runScenario({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MarketplaceEndpoints } from '../app/connectors.js';
+import type { Config } from '../config.js';
 import { startMercadoLibreSandbox, type MercadoLibreSandbox } from '../sandbox/mercadolibre/index.js';
 import { startSheinSandbox, type SheinSandbox } from '../sandbox/shein/index.js';
 import { startShopifySandbox, type ShopifySandbox } from '../sandbox/shopify/index.js';
@@ -31,8 +32,9 @@ export interface SandboxLimits {
 }
 
 /**
- * Limits for the demo and the tests, well above each sandbox's default. No client-side rate limiter
- * exists yet, so at the defaults a few thousand listings would sync slowly and through many 429s.
+ * Limits for the demo and the tests, well above the marketplaces' real ones, so that a few thousand
+ * listings sync in about a minute. The client-side limiter is set to the same numbers
+ * (`sandboxTrafficConfig`), so it budgets for the sandbox it talks to.
  */
 export const DEMO_SANDBOX_LIMITS: Required<SandboxLimits> = {
   mercadolibreRatePerSecond: 100,
@@ -40,6 +42,29 @@ export const DEMO_SANDBOX_LIMITS: Required<SandboxLimits> = {
   tiktokRatePerSecond: 100,
   sheinRequestSpacingMs: 1,
 };
+
+/** The limiter variable that matches each sandbox limit. */
+const LIMIT_VARIABLES = {
+  mercadolibreRatePerSecond: 'MERCADOLIBRE_REQUESTS_PER_SECOND',
+  shopifyRestoreRate: 'SHOPIFY_RESTORE_RATE',
+  tiktokRatePerSecond: 'TIKTOK_REQUESTS_PER_SECOND',
+  sheinRequestSpacingMs: 'SHEIN_MIN_INTERVAL_MS',
+} as const satisfies Record<keyof SandboxLimits, keyof Config>;
+
+/**
+ * Sandbox limits and the matching limiter configuration for running against the sandboxes. A limit
+ * the environment sets (e.g. MERCADOLIBRE_REQUESTS_PER_SECOND=5, to watch the real pace) applies
+ * to both the sandbox and the limiter; the others take the demo limits.
+ */
+export function sandboxTrafficConfig(config: Config, env: NodeJS.ProcessEnv = process.env): { config: Config; limits: Required<SandboxLimits> } {
+  const limits = { ...DEMO_SANDBOX_LIMITS };
+  const adjusted: Config = { ...config };
+  for (const [limit, variable] of Object.entries(LIMIT_VARIABLES) as Array<[keyof SandboxLimits, (typeof LIMIT_VARIABLES)[keyof SandboxLimits]]>) {
+    if (env[variable]?.trim()) limits[limit] = config[variable];
+    else adjusted[variable] = limits[limit];
+  }
+  return { config: adjusted, limits };
+}
 
 /** App ids of the demo app on each sandbox; the secrets are random on every start. */
 const APP_IDS = {
