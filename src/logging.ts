@@ -1,9 +1,14 @@
 import { pino, type Logger } from 'pino';
 
-/** Keys whose values are secrets wherever they appear in a log object. */
+/**
+ * Keys whose values are secrets wherever they appear in a log object. `code` is not one of them:
+ * it holds marketplace error codes (invalid_grant...), which engineers need; authorization codes
+ * are never logged, and the suite-wide secret check in the tests would catch one.
+ */
 export const SECRET_KEYS = [
   'accessToken', 'refreshToken', 'access_token', 'refresh_token', 'clientSecret', 'client_secret',
-  'code', 'codeVerifier', 'code_verifier', 'authorization', 'token', 'secret', 'password', 'apiKey',
+  'authorizationCode', 'codeVerifier', 'code_verifier', 'authorization', 'token', 'secret', 'password', 'apiKey',
+  'secretKey', 'tempToken',
 ];
 
 const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `headers.${key}`]);
