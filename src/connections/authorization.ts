@@ -109,6 +109,10 @@ export class AuthorizationService implements ConnectionsPort {
       authorizationUrl = connector.authorizationUrl({ state, codeChallenge: pkce?.challenge, shopDomain: input.shopDomain ?? undefined });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
+      const shopProblem = shopDomainProblemOf(error);
+      if (shopProblem !== null) {
+        throw new AppError('BAD_USER_INPUT', 'errors.input.shopDomain.message', detail, { value: (input.shopDomain ?? '').slice(0, 100), reason: shopProblem });
+      }
       throw new AppError('BAD_USER_INPUT', 'errors.input.authorizationRejected', `Cannot start the ${input.marketplace} authorization: ${detail}`, { marketplace: input.marketplace, detail });
     }
     const expiresAt = new Date(Date.now() + STATE_TTL_MS);
@@ -193,4 +197,11 @@ function exchangeFailure(error: MarketplaceError): AuthorizationFailure {
   if (error instanceof MarketplaceResponseShapeError || error.kind === 'unknown') return 'exchange_invalid_response';
   if (error.kind === 'transient' || error.kind === 'throttled') return 'exchange_unavailable';
   return 'exchange_failed';
+}
+
+/** The reason a connector rejected a shop domain (Shopify's `invalid_shop_domain`), or null for any other error. */
+function shopDomainProblemOf(error: unknown): string | null {
+  if (!(error instanceof MarketplaceError) || error.code !== 'invalid_shop_domain') return null;
+  const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' ? reason : null;
 }

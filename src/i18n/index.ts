@@ -40,9 +40,17 @@ function createTranslator(): i18n {
 
 const translator = createTranslator();
 
-/** Renders the text `key` in `locale`, filling `{{name}}` placeholders from `params`. */
+/**
+ * Renders the text `key` in `locale`, filling `{{name}}` placeholders from `params`. A `marketplace`
+ * param given as an enum value (`SHOPIFY`) is shown by its name (`Shopify`), so services can pass
+ * the value they have.
+ */
 export function translate(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  return translator.t(key, { ...params, lng: locale });
+  const marketplace = params.marketplace;
+  const named = typeof marketplace === 'string' && marketplace in esMX.marketplaces
+    ? { ...params, marketplace: translator.t(`marketplaces.${marketplace}`, { lng: locale }) }
+    : params;
+  return translator.t(key, { ...named, lng: locale });
 }
 
 const MESSAGE_KEYS: ReadonlySet<string> = new Set(leafPaths(esMX));

@@ -138,6 +138,15 @@ describe('completeMarketplaceAuthorization', () => {
     expect(allowed.errors).toBeUndefined();
   });
 
+  it('explains an unusable Shopify shop domain in the caller\'s language, all in that language', async () => {
+    const spanish = await api.graphql('tenant-shop-domain', START, { marketplace: 'SHOPIFY', shopDomain: 'https://Zapateria.myshopify.com' });
+    const english = await api.graphql('tenant-shop-domain', START, { marketplace: 'SHOPIFY' }, 'en');
+
+    expect(spanish.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(spanish.errors?.[0]?.message).toBe('El dominio de tienda «https://Zapateria.myshopify.com» no sirve: empieza con un esquema como https://. Escribe el dominio myshopify.com de la tienda, por ejemplo mi-tienda.myshopify.com.');
+    expect(english.errors?.[0]?.message).toBe('The shop domain "" cannot be used: no shop domain was given. Enter the store\'s myshopify.com domain, such as my-store.myshopify.com.');
+  });
+
   describe('a failed reconnect of an ACTIVE connection', () => {
     const tenantId = 'tenant-reconnect';
     let sellerId: number;

@@ -28,6 +28,21 @@ export const en: Messages = {
       syncRun: 'Sync run {{id}} was not found.',
     },
     input: {
+      shopDomain: {
+        message: 'The shop domain "{{value}}" cannot be used: $t(errors.input.shopDomain.reasons.{{reason}}). Enter the store\'s myshopify.com domain, such as my-store.myshopify.com.',
+        reasons: {
+          missing: 'no shop domain was given',
+          whitespace: 'it contains spaces',
+          has_scheme: 'it starts with a scheme such as https://',
+          has_userinfo: 'it contains "@"',
+          has_path: 'it contains a path, query or fragment',
+          has_port: 'it contains a port',
+          ip_address: 'it is an IP address',
+          uppercase: 'it contains uppercase letters',
+          not_myshopify: 'it is not a myshopify.com domain',
+          invalid_name: 'the store name before .myshopify.com allows only lowercase letters, digits and inner hyphens',
+        },
+      },
       invalidId: 'The value {{value}} of argument {{argument}} is not a valid id.',
       pageSize: 'Argument first must be between 1 and {{max}}; received {{value}}.',
       invalidCursor: 'The cursor in argument after is invalid. Use the endCursor of an earlier page of the same query.',

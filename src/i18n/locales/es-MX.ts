@@ -29,6 +29,21 @@ export const esMX = {
       syncRun: 'No existe la ejecución de sincronización {{id}}.',
     },
     input: {
+      shopDomain: {
+        message: 'El dominio de tienda «{{value}}» no sirve: $t(errors.input.shopDomain.reasons.{{reason}}). Escribe el dominio myshopify.com de la tienda, por ejemplo mi-tienda.myshopify.com.',
+        reasons: {
+          missing: 'falta el dominio de la tienda',
+          whitespace: 'tiene espacios',
+          has_scheme: 'empieza con un esquema como https://',
+          has_userinfo: 'contiene «@»',
+          has_path: 'contiene una ruta, una query o un fragmento',
+          has_port: 'contiene un puerto',
+          ip_address: 'es una dirección IP',
+          uppercase: 'tiene letras mayúsculas',
+          not_myshopify: 'no es un dominio myshopify.com',
+          invalid_name: 'el nombre de la tienda antes de .myshopify.com solo admite minúsculas, dígitos y guiones internos',
+        },
+      },
       invalidId: 'El valor {{value}} del argumento {{argument}} no es un identificador válido.',
       pageSize: 'El argumento first debe estar entre 1 y {{max}}; se recibió {{value}}.',
       invalidCursor: 'El cursor del argumento after no es válido. Usa el endCursor de una página anterior de la misma consulta.',
