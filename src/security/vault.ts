@@ -79,7 +79,7 @@ export class Vault {
       throw new VaultError('Stored secret has an unknown format; reconnect the marketplace account.');
     }
     const key = this.keys.get(keyId);
-    if (!key) throw new VaultError(`Stored secret was encrypted with key "${keyId}", which is not in ENCRYPTION_KEYS; add that key back.`);
+    if (!key) throw new VaultError(`Stored secret was encrypted with key "${keyId}", which is not in this process's ENCRYPTION_KEYS; add that key to ENCRYPTION_KEYS of every api and worker process and restart them.`);
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
     decipher.setAAD(additionalData(context));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
