@@ -89,6 +89,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     events,
     sync,
     logger: logger.child({ module: 'authorization' }),
+    traffic,
     allowedReturnUrls: config.ALLOWED_RETURN_URLS,
     authorizationExpiryWarningDays: config.AUTHORIZATION_EXPIRY_WARNING_DAYS,
   });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyCredentials } from '../connectors/shared/contract.js';
 import { readAuthorizationCallback } from '../connectors/shared/callback.js';
 import { MarketplaceError, MarketplaceResponseShapeError } from '../connectors/shared/errors.js';
+import { AUTHORIZATION_CONNECTION_ID } from '../connectors/shared/traffic.js';
 import { createPkcePair } from '../connectors/shared/pkce.js';
 import type { TokenSet } from '../connectors/shared/types.js';
 import { crossTenantEntityManager, tenantEntityManager } from '../database/orm.js';
@@ -177,9 +178,17 @@ export class AuthorizationService implements ConnectionsPort {
     const codeVerifier = row.codeVerifierCiphertext
       ? this.deps.vault.decrypt(row.codeVerifierCiphertext, { tenantId: row.tenantId, ownerId: row.id, purpose: 'code_verifier' })
       : undefined;
+    // No connection exists yet, and the seller is unknown until the token response. MercadoLibre's
+    // limit is per application, so the tenant's exchanges share the bucket of its sync calls.
+    const traffic = this.deps.traffic?.forConnection({
+      marketplace: input.marketplace,
+      tenantId: row.tenantId,
+      connectionId: AUTHORIZATION_CONNECTION_ID,
+      accountId: callback.shopDomain ?? '',
+    });
     let tokens: TokenSet;
     try {
-      tokens = await connector.exchangeCode({ code: callback.code, codeVerifier, shopDomain: callback.shopDomain });
+      tokens = await connector.exchangeCode({ code: callback.code, codeVerifier, shopDomain: callback.shopDomain, traffic });
     } catch (error) {
       if (!(error instanceof MarketplaceError)) throw error;
       log.warn({ kind: error.kind, code: error.code, status: error.status, marketplaceMessage: error.marketplaceMessage }, 'authorization code exchange failed');

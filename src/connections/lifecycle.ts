@@ -7,6 +7,7 @@ import { tenantEntityManager, type EntityManager } from '../database/orm.js';
 import { ConnectionStatus, Credential, MarketplaceConnection, SyncRunKind, type Marketplace } from '../entities/index.js';
 import { AppError } from '../errors.js';
 import type { Vault } from '../security/vault.js';
+import type { TrafficControlService } from '../traffic/index.js';
 import type { AuthorizationRevocation, DisconnectOutcome, EventsPort, SyncPort } from '../services.js';
 import { DISCONNECT_REASONS } from './connection-state.js';
 import { StoredTokenSource } from './credentials.js';
@@ -21,6 +22,8 @@ export interface ConnectionLifecycleDependencies {
   events: EventsPort;
   sync: SyncPort;
   logger: Logger;
+  /** Rate limits for token requests (code exchange, forced refresh); they go out unmetered without it. */
+  traffic?: TrafficControlService;
 }
 
 /**

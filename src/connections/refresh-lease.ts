@@ -23,6 +23,8 @@ export interface RefreshLease extends TokenOwner {
   version: number;
   refreshTokenCiphertext: string | null;
   marketplace: Marketplace;
+  /** Seller, shop or store id on the marketplace, which some rate limits key on. */
+  accountId: string;
   /** The connection's stored metadata, which some connectors need to refresh (Shopify's shop domain). */
   metadata: Record<string, JsonValue>;
 }
@@ -41,6 +43,7 @@ const acquiredRow = z.object({
   refresh_fence: z.number().int(),
   refresh_token_ciphertext: z.string().nullable(),
   marketplace: z.enum(Marketplace),
+  external_account_id: z.string(),
   metadata: z.record(z.string(), z.json()),
 });
 
@@ -67,7 +70,7 @@ export async function acquireRefreshLease(
         and c."version" = ?
         and (c."refresh_lease_expires_at" is null or c."refresh_lease_expires_at" <= clock_timestamp())
         and m."status" not in (${NO_REFRESH_STATUSES.map(() => '?').join(', ')})
-      returning c."refresh_fence", c."refresh_token_ciphertext", m."marketplace", m."metadata"`,
+      returning c."refresh_fence", c."refresh_token_ciphertext", m."marketplace", m."external_account_id", m."metadata"`,
     [request.holder, request.ttlMs, owner.connectionId, owner.tenantId, request.seenVersion, ...NO_REFRESH_STATUSES],
     'all',
   );
@@ -81,6 +84,7 @@ export async function acquireRefreshLease(
     version: request.seenVersion,
     refreshTokenCiphertext: lease.refresh_token_ciphertext,
     marketplace: lease.marketplace,
+    accountId: lease.external_account_id,
     metadata: lease.metadata,
   };
 }

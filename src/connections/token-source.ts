@@ -8,6 +8,7 @@ import type { AccessTokenSource, TokenSet } from '../connectors/shared/types.js'
 import { tenantEntityManager } from '../database/orm.js';
 import { ConnectionStatus, Credential, MarketplaceConnection } from '../entities/index.js';
 import type { Vault } from '../security/vault.js';
+import type { TrafficControlService } from '../traffic/index.js';
 import type { EventsPort } from '../services.js';
 import type { StatusReason } from './connection-state.js';
 import { acquireRefreshLease, NO_REFRESH_STATUSES, releaseRefreshLease, storeRefreshedTokens, type RefreshLease } from './refresh-lease.js';
@@ -21,6 +22,8 @@ export interface TokenSourceDependencies {
   connectors: ConnectorRegistry;
   events: EventsPort;
   logger: Logger;
+  /** Rate limits for the refresh request; it goes out unmetered without it. */
+  traffic?: TrafficControlService;
 }
 
 export interface TokenSourceOptions {
@@ -145,7 +148,13 @@ export class StoredTokenSource implements AccessTokenSource {
     let tokens: TokenSet;
     try {
       const refreshToken = decryptToken(this.deps.vault, this.owner, 'refresh_token', refreshTokenCiphertext);
-      tokens = await this.deps.connectors.get(lease.marketplace).refreshTokens(refreshToken, lease.metadata);
+      const traffic = this.deps.traffic?.forConnection({
+        marketplace: lease.marketplace,
+        tenantId: this.owner.tenantId,
+        connectionId: this.owner.connectionId,
+        accountId: lease.accountId,
+      });
+      tokens = await this.deps.connectors.get(lease.marketplace).refreshTokens(refreshToken, lease.metadata, { traffic });
     } catch (error) {
       // Released only after a NEEDS_REAUTH change, so that no waiting caller repeats a rejected refresh.
       try {

@@ -32,7 +32,12 @@ export class RunningJobs {
       job
         .touch()
         .catch((error: unknown) => {
-          this.logger.warn({ err: error, jobName: job.attrs.name, jobId: id }, 'Renewing the lock of a running job failed; another worker may take the job over');
+          // A renewal still in flight when the handler returns can fail because the finished job's
+          // row was already deleted (removeOnComplete); only a failure while it runs matters.
+          const stillRunning = this.jobs.get(id)?.heartbeat != null;
+          const fields = { err: error, jobName: job.attrs.name, jobId: id };
+          if (stillRunning) this.logger.warn(fields, 'Renewing the lock of a running job failed; another worker may take the job over');
+          else this.logger.debug(fields, 'lock renewal of a finished job failed; nothing to do');
         })
         .finally(() => {
           renewing = false;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { UsageEntry, UsageSink } from '../connectors/shared/traffic.js';
+import { AUTHORIZATION_CONNECTION_ID, type UsageEntry, type UsageSink } from '../connectors/shared/traffic.js';
 import type { MikroORM } from '../database/orm.js';
 import { UsageAggregator, type UsageBucket } from './aggregator.js';
 import { statusClassOf, type StatusClass } from './status-class.js';
@@ -54,6 +54,11 @@ export function createUsageLog(options: UsageLogOptions): UsageLog {
 
   function record(entry: UsageEntry): void {
     try {
+      if (entry.connectionId === AUTHORIZATION_CONNECTION_ID) {
+        // A code exchange has no connection row to store usage under, but the call metrics count it.
+        options.observer?.observeCall(entry, statusClassOf(entry.status));
+        return;
+      }
       if (!UUID.test(entry.connectionId) || !(entry.at instanceof Date) || Number.isNaN(entry.at.getTime())) {
         // Logged once per 100 so a caller bug cannot flood the log.
         if (rejectedEntries++ % 100 === 0) {

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { parseResponseBody } from '../shared/errors.js';
 import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
+import { executeTokenRequest, type TokenCallOptions } from '../shared/token-call.js';
 import { resolveTokenExpiry, type TokenExpiryRule } from '../shared/token-expiry.js';
 import type { AccessTokenSource, TokenSet } from '../shared/types.js';
 import { MercadoLibreClient } from './client.js';
@@ -19,9 +21,11 @@ const ACCESS_TOKEN_EXPIRY: TokenExpiryRule = {
   fallbackSeconds: ACCESS_TOKEN_LIFETIME_SECONDS,
 };
 
-export interface AuthCallOptions {
+export interface AuthCallOptions extends TokenCallOptions {
   logger?: Logger;
   onResponse?: HttpResponseHook;
+  /** Retries of the token request; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 export interface AuthorizationUrlInput {
@@ -74,7 +78,8 @@ export function exchangeCode(
 /**
  * Trades a refresh token for a new token set. MercadoLibre refresh tokens are single use: the one
  * passed in is dead once this call reaches the server, so store the returned pair before anything
- * else, and never refresh one connection twice at the same time.
+ * else, and never refresh one connection twice at the same time. For the same reason the request
+ * is repeated only after a 429 or a connection that was refused, never after a 5xx or a timeout.
  */
 export function refreshToken(config: MercadoLibreConfig, refreshTokenValue: string, options: AuthCallOptions = {}): Promise<TokenSet> {
   return requestToken(
@@ -122,15 +127,25 @@ async function requestToken(
     logger,
   });
   const path = '/oauth/token';
-  const response = await http.request({ method: 'POST', path, form });
-  if (response.status < 200 || response.status >= 300) {
-    throw mapMercadoLibreError(
-      { method: 'POST', path, status: response.status, headers: response.headers, body: response.body },
-      [config.clientSecret, ...grantSecrets],
-    );
-  }
-
-  const token = parseResponseBody(tokenResponseSchema, response.body, { marketplace: 'MERCADOLIBRE', operation: `POST ${path}` });
+  const token = await executeTokenRequest(
+    {
+      marketplace: 'MERCADOLIBRE',
+      operation: `POST ${path}`,
+      // The code and the refresh token are both single use.
+      repeatable: false,
+      send: (signal) => http.request({ method: 'POST', path, form, signal }),
+      read: (response) => {
+        if (response.status < 200 || response.status >= 300) {
+          throw mapMercadoLibreError(
+            { method: 'POST', path, status: response.status, headers: response.headers, body: response.body },
+            [config.clientSecret, ...grantSecrets],
+          );
+        }
+        return parseResponseBody(tokenResponseSchema, response.body, { marketplace: 'MERCADOLIBRE', operation: `POST ${path}` });
+      },
+    },
+    { traffic: options.traffic, resilience: options.resilience, logger },
+  );
   return {
     accessToken: token.access_token,
     refreshToken: token.refresh_token ?? null,

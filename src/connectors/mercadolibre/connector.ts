@@ -47,19 +47,25 @@ export function createMercadoLibreConnector(config: MercadoLibreConfig, options:
       return buildAuthorizationUrl({ config, state, codeChallenge });
     },
 
-    async exchangeCode({ code, codeVerifier }) {
+    async exchangeCode({ code, codeVerifier, traffic }) {
       if (!codeVerifier) {
         throw new TypeError('MercadoLibre code exchange needs the PKCE code verifier stored with the authorization state.');
       }
-      const tokens = await exchangeCode(config, { code, codeVerifier }, { onResponse: options.onResponse });
+      const tokens = await exchangeCode(config, { code, codeVerifier }, { onResponse: options.onResponse, resilience: options.resilience, traffic });
       // The token response names no seller; the nickname is what merchants recognise their account by.
-      const client = new MercadoLibreClient({ config, tokenSource: { getAccessToken: async () => tokens.accessToken }, onResponse: options.onResponse });
+      const client = new MercadoLibreClient({
+        config,
+        tokenSource: { getAccessToken: async () => tokens.accessToken },
+        onResponse: options.onResponse,
+        resilience: options.resilience,
+        traffic,
+      });
       const user = await fetchCurrentUser(client);
       return { ...tokens, accountName: user.nickname ?? null };
     },
 
-    refreshTokens(refreshTokenValue) {
-      return refreshToken(config, refreshTokenValue, { onResponse: options.onResponse });
+    refreshTokens(refreshTokenValue, _metadata, callOptions) {
+      return refreshToken(config, refreshTokenValue, { onResponse: options.onResponse, resilience: options.resilience, traffic: callOptions?.traffic });
     },
 
     revokeAuthorization: (session) => revokeSellerAuthorization(config, session, options.onResponse),

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TokenCallOptions } from './token-call.js';
 import type { TrafficControl } from './traffic.js';
 import type { AccessTokenSource, ImportCheckpoint, ImportPage, JsonValue, Marketplace, RemoteListing, RemoteOrder, StockChange, StockReadResult, StockRef, StockWriteResult, TokenSet } from './types.js';
 
@@ -92,9 +93,17 @@ export interface MarketplaceConnector {
    * shop and the HMAC signature. Connectors without it use the `code` and `error` parameters.
    */
   readCallback?(query: Record<string, string>): CallbackResult;
-  exchangeCode(input: { code: string; codeVerifier?: string; shopDomain?: string }): Promise<TokenSet>;
-  /** `metadata` is the connection's stored `TokenSet.metadata` (Shopify refreshes on the shop's host). */
-  refreshTokens(refreshToken: string, metadata?: Record<string, JsonValue>): Promise<TokenSet>;
+  /**
+   * Trades the authorization code for tokens. `traffic` meters the token request (endpoint class
+   * `oauth.token`) and any account read that follows it. The token request is retried only after a
+   * 429 or a connection that was refused, because the code may already be spent otherwise.
+   */
+  exchangeCode(input: { code: string; codeVerifier?: string; shopDomain?: string; traffic?: TrafficControl }): Promise<TokenSet>;
+  /**
+   * `metadata` is the connection's stored `TokenSet.metadata` (Shopify refreshes on the shop's host).
+   * `options.traffic` meters the token request (endpoint class `oauth.token`).
+   */
+  refreshTokens(refreshToken: string, metadata?: Record<string, JsonValue>, options?: TokenCallOptions): Promise<TokenSet>;
   /**
    * Checks keys a seller copied from the marketplace's seller portal with one harmless signed call
    * and returns them as a token set to store. Only marketplaces that issue such keys have it.

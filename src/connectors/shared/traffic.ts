@@ -35,12 +35,19 @@ export interface CallOutcome {
   retryAfterSeconds?: number;
 }
 
+/**
+ * Connection id of the scope of a code exchange, which runs before the connection exists. The
+ * usage log does not store calls under it, because usage rows belong to a connection.
+ */
+export const AUTHORIZATION_CONNECTION_ID = 'authorization';
+
 /** Who a call is made for; the limiter and the usage log key on these. */
 export interface CallScope {
   marketplace: Marketplace;
   tenantId: string;
+  /** Our id of the connection, or AUTHORIZATION_CONNECTION_ID during a code exchange. */
   connectionId: string;
-  /** Seller, shop or store id on the marketplace. */
+  /** Seller, shop or store id on the marketplace; '' when not known yet (during a code exchange). */
   accountId: string;
 }
 

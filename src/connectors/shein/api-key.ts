@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ApiKeyCredentials } from '../shared/contract.js';
 import type { HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
 import type { TokenSet } from '../shared/types.js';
 import { SheinClient } from './client.js';
 import type { SheinConfig } from './config.js';
@@ -17,7 +18,7 @@ import { productPageInfoSchema } from './schemas.js';
 export async function verifySellerKeys(
   config: SheinConfig,
   credentials: ApiKeyCredentials,
-  options: { logger?: Logger; onResponse?: HttpResponseHook } = {},
+  options: { logger?: Logger; onResponse?: HttpResponseHook; resilience?: ResiliencePolicy } = {},
 ): Promise<TokenSet> {
   const client = new SheinClient({
     config,
@@ -25,6 +26,7 @@ export async function verifySellerKeys(
     tokenSource: { getAccessToken: async () => credentials.secret },
     logger: options.logger,
     onResponse: options.onResponse,
+    resilience: options.resilience,
   });
   await client.post(PRODUCT_QUERY_PATH, { pageNum: 1, pageSize: 1 }, productPageInfoSchema);
   options.logger?.info({ supplierId: credentials.accountId }, 'SHEIN seller keys verified');

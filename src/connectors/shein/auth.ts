@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { CallbackResult } from '../shared/contract.js';
 import { MarketplaceError } from '../shared/errors.js';
 import type { HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
+import type { TokenCallOptions } from '../shared/token-call.js';
 import type { TokenSet } from '../shared/types.js';
 import { decryptWithFixedIv } from './aes.js';
 import { postAsApp } from './client.js';
@@ -10,9 +12,11 @@ import { tokenInfoSchema } from './schemas.js';
 
 export const GET_BY_TOKEN_PATH = '/open-api/auth/get-by-token';
 
-export interface AuthCallOptions {
+export interface AuthCallOptions extends TokenCallOptions {
   logger?: Logger;
   onResponse?: HttpResponseHook;
+  /** Retries of the token request; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 /**

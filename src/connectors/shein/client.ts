@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
 import type { HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
+import { executeTokenRequest, type TokenCallOptions } from '../shared/token-call.js';
 import { MarketplaceTransport, type MarketplaceClientOptions } from '../shared/transport.js';
 import type { AccessTokenSource } from '../shared/types.js';
 import type { SheinConfig } from './config.js';
@@ -73,17 +75,30 @@ export class SheinClient {
   }
 }
 
-/** Sends one app-level call, signed with the appid and app secret and carrying `x-lt-appid`. */
+/**
+ * Sends one app-level token request, signed with the appid and app secret and carrying
+ * `x-lt-appid`. It goes through the resilience policy under the endpoint class `oauth.token` and is
+ * repeated only after a 429 or a refused connection, because a tempToken is single use.
+ */
 export async function postAsApp<S extends z.ZodType>(
   config: SheinConfig,
   path: string,
   body: unknown,
   infoSchema: S,
-  options: { logger?: Logger; onResponse?: HttpResponseHook; secretValues?: readonly string[] } = {},
+  options: TokenCallOptions & { logger?: Logger; onResponse?: HttpResponseHook; secretValues?: readonly string[]; resilience?: ResiliencePolicy } = {},
 ): Promise<z.output<S>> {
   const http = new SheinHttp({ baseUrl: config.apiBaseUrl, timeoutMs: config.timeoutMs, onResponse: options.onResponse, logger: options.logger });
-  const response = await http.post(path, body, appSignatureHeaders(config.appId, config.appSecret, path));
-  return readEnvelope(response, path, infoSchema, [config.appSecret, ...(options.secretValues ?? [])]);
+  return executeTokenRequest(
+    {
+      marketplace: 'SHEIN',
+      operation: `POST ${path}`,
+      repeatable: false,
+      // The signature carries a timestamp, so each attempt is signed when it is sent.
+      send: (signal) => http.post(path, body, appSignatureHeaders(config.appId, config.appSecret, path), signal),
+      read: (response) => readEnvelope(response, path, infoSchema, [config.appSecret, ...(options.secretValues ?? [])]),
+    },
+    { traffic: options.traffic, resilience: options.resilience, logger: options.logger },
+  );
 }
 
 function readEnvelope<S extends z.ZodType>(

@@ -53,15 +53,15 @@ export function createSheinConnector(config: SheinConfig, options: SheinConnecto
       return readEmpowerCallback(config, query);
     },
 
-    exchangeCode({ code }) {
-      return exchangeTempToken(config, code, { onResponse: options.onResponse });
+    exchangeCode({ code, traffic }) {
+      return exchangeTempToken(config, code, { onResponse: options.onResponse, resilience: options.resilience, traffic });
     },
 
     refreshTokens() {
       return Promise.reject(refreshNotSupportedError());
     },
 
-    connectWithApiKey: (credentials) => verifySellerKeys(config, credentials, { onResponse: options.onResponse }),
+    connectWithApiKey: (credentials) => verifySellerKeys(config, credentials, { onResponse: options.onResponse, resilience: options.resilience }),
 
     async importListings(session, checkpoint) {
       return importPage(clientFor(session), checkpoint, { pageSize: options.importPageSize });

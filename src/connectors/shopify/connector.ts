@@ -52,7 +52,7 @@ export function createShopifyConnector(config: ShopifyConfig, options: ShopifyCo
   const throttle = new ThrottleStatusBoard(options.onThrottleStatus);
   const primaryLocations = new Map<string, string>();
   const secrets = config.previousClientSecret ? [config.clientSecret, config.previousClientSecret] : [config.clientSecret];
-  const tokenOptions = { logger: options.logger, onResponse: options.onResponse, throttle };
+  const tokenOptions = { logger: options.logger, onResponse: options.onResponse, throttle, resilience: options.resilience };
 
   const clientFor = (session: ConnectorSession): ShopifyGraphqlClient => {
     const shop = parseShopDomain(session.metadata?.shopDomain ?? session.accountId);
@@ -102,12 +102,12 @@ export function createShopifyConnector(config: ShopifyConfig, options: ShopifyCo
       return readCallback(config, query, options.now?.() ?? Date.now());
     },
 
-    exchangeCode({ code, shopDomain }) {
-      return exchangeCode(config, { code, shopDomain }, tokenOptions);
+    exchangeCode({ code, shopDomain, traffic }) {
+      return exchangeCode(config, { code, shopDomain }, { ...tokenOptions, traffic });
     },
 
-    refreshTokens(refreshToken, metadata) {
-      return refreshAccessToken(config, refreshToken, metadata, tokenOptions);
+    refreshTokens(refreshToken, metadata, callOptions) {
+      return refreshAccessToken(config, refreshToken, metadata, { ...tokenOptions, traffic: callOptions?.traffic });
     },
 
     revokeAuthorization: (session) => uninstallApp(config, session, options.onResponse),

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { MarketplaceError, parseResponseBody } from '../shared/errors.js';
 import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
+import { executeTokenRequest, type TokenCallOptions as TrafficOptions } from '../shared/token-call.js';
 import { readPositiveSeconds, resolveTokenExpiry, type TokenExpiryRule } from '../shared/token-expiry.js';
 import type { JsonValue, TokenSet } from '../shared/types.js';
 import { ShopifyGraphqlClient } from './client.js';
@@ -22,10 +24,12 @@ const ACCESS_TOKEN_EXPIRY: TokenExpiryRule = {
   fallbackSeconds: 3600,
 };
 
-export interface TokenCallOptions {
+export interface TokenCallOptions extends TrafficOptions {
   logger?: Logger;
   onResponse?: HttpResponseHook;
   throttle?: ThrottleStatusBoard;
+  /** Retries of the token request and the shop read; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
 }
 
 /** Non-secret data stored with a Shopify connection and handed back in sessions. */
@@ -48,7 +52,9 @@ export async function exchangeCode(config: ShopifyConfig, input: { code: string;
   const form: Record<string, string> = { client_id: config.clientId, client_secret: config.clientSecret, code: input.code };
   // NOTE: `expiring=1` is how we read Shopify's guide on expiring offline tokens for this grant.
   if (config.expiringTokens) form.expiring = '1';
-  const tokens = await requestToken(config, shop.shopDomain, form, [input.code], options, { shopDomain: shop.shopDomain, apiVersion: config.apiVersion });
+  const metadata = { shopDomain: shop.shopDomain, apiVersion: config.apiVersion };
+  // A code is single use, so the exchange is repeated only after a 429 or a refused connection.
+  const tokens = await requestToken(config, shop.shopDomain, form, [input.code], { ...options, repeatable: false }, metadata);
 
   const logger = options.logger?.child({ module: 'connectors.shopify.auth', shopDomain: shop.shopDomain });
   const client = new ShopifyGraphqlClient({
@@ -58,6 +64,8 @@ export async function exchangeCode(config: ShopifyConfig, input: { code: string;
     logger: options.logger,
     onResponse: options.onResponse,
     throttle: options.throttle,
+    resilience: options.resilience,
+    traffic: options.traffic,
   });
   try {
     const info = await client.request(SHOP_INFO);
@@ -89,7 +97,8 @@ export function refreshAccessToken(
   const stored: ShopifyConnectionMetadata = { shopDomain: shop.shopDomain, apiVersion: config.apiVersion };
   if (typeof metadata?.locationId === 'string') stored.locationId = metadata.locationId;
   const form = { client_id: config.clientId, client_secret: config.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken };
-  return requestToken(config, shop.shopDomain, form, [refreshToken], options, stored);
+  // The old refresh token stays valid until the new one is used, so a repeat after a lost response is safe.
+  return requestToken(config, shop.shopDomain, form, [refreshToken], { ...options, repeatable: true }, stored);
 }
 
 async function requestToken(
@@ -97,7 +106,7 @@ async function requestToken(
   shopDomain: string,
   form: Record<string, string>,
   grantSecrets: string[],
-  options: TokenCallOptions,
+  options: TokenCallOptions & { repeatable: boolean },
   metadata: ShopifyConnectionMetadata,
 ): Promise<TokenSet> {
   const logger = options.logger?.child({ module: 'connectors.shopify.auth', shopDomain });
@@ -109,16 +118,25 @@ async function requestToken(
     logger,
   });
   const path = '/admin/oauth/access_token';
-  const response = await http.request({ method: 'POST', path, form });
-  if (response.status < 200 || response.status >= 300) {
-    throw mapShopifyHttpError(
-      { method: 'POST', path, shopDomain, status: response.status, headers: response.headers, body: response.body },
-      'token',
-      [config.clientSecret, ...grantSecrets],
-    );
-  }
-
-  const token = parseResponseBody(tokenResponseSchema, response.body, { marketplace: 'SHOPIFY', operation: `POST ${path}` });
+  const token = await executeTokenRequest(
+    {
+      marketplace: 'SHOPIFY',
+      operation: `POST ${path}`,
+      repeatable: options.repeatable,
+      send: (signal) => http.request({ method: 'POST', path, form, signal }),
+      read: (response) => {
+        if (response.status < 200 || response.status >= 300) {
+          throw mapShopifyHttpError(
+            { method: 'POST', path, shopDomain, status: response.status, headers: response.headers, body: response.body },
+            'token',
+            [config.clientSecret, ...grantSecrets],
+          );
+        }
+        return parseResponseBody(tokenResponseSchema, response.body, { marketplace: 'SHOPIFY', operation: `POST ${path}` });
+      },
+    },
+    { traffic: options.traffic, resilience: options.resilience, logger },
+  );
   // Only a token without expires_in and without a refresh token is a legacy non-expiring offline token.
   const nonExpiring = token.expires_in === undefined && token.refresh_token === undefined;
   if (config.expiringTokens && nonExpiring) {

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { JsonHttpClient, type HttpResponseHook } from '../shared/http.js';
+import type { ResiliencePolicy } from '../shared/resilience/index.js';
+import { executeTokenRequest, type TokenCallOptions } from '../shared/token-call.js';
 import { resolveTokenExpiry, type TokenExpiryRule } from '../shared/token-expiry.js';
 import type { CallbackResult } from '../shared/contract.js';
 import type { JsonValue, TokenSet } from '../shared/types.js';
@@ -24,9 +26,11 @@ const ACCESS_TOKEN_EXPIRY: TokenExpiryRule = {
 /** Smallest value read as a Unix timestamp (2001-09-09); smaller numbers are read as a lifetime in seconds. */
 const MIN_UNIX_TIMESTAMP = 1_000_000_000;
 
-export interface AuthCallOptions {
+export interface AuthCallOptions extends TokenCallOptions {
   logger?: Logger;
   onResponse?: HttpResponseHook;
+  /** Retries of the token request and the shop reads; the process-wide default policy when not given. */
+  resilience?: ResiliencePolicy;
   /** Clock in epoch milliseconds; Date.now when not given. */
   now?: () => number;
 }
@@ -108,8 +112,17 @@ async function requestToken(
     logger: options.logger?.child({ module: 'connectors.tiktok.auth' }),
   });
   const query = { app_key: config.appKey, app_secret: config.appSecret, ...grant };
-  const response = await http.request({ method: 'GET', path, query });
-  return unwrapResponse(response, { method: 'GET', path, schema: tokenDataSchema, secretValues: [config.appSecret, ...grantSecrets] });
+  return executeTokenRequest(
+    {
+      marketplace: 'TIKTOK',
+      operation: `GET ${path}`,
+      // The auth code is single use and TikTok may rotate the refresh token, so neither grant is repeated after a 5xx.
+      repeatable: false,
+      send: (signal) => http.request({ method: 'GET', path, query, signal }),
+      read: (response) => unwrapResponse(response, { method: 'GET', path, schema: tokenDataSchema, secretValues: [config.appSecret, ...grantSecrets] }),
+    },
+    { traffic: options.traffic, resilience: options.resilience, logger: options.logger },
+  );
 }
 
 async function completeTokenSet(
@@ -123,6 +136,8 @@ async function completeTokenSet(
     logger: options.logger,
     onResponse: options.onResponse,
     now: options.now,
+    resilience: options.resilience,
+    traffic: options.traffic,
   });
   const shops = await fetchAuthorizedShops(client);
   const shop = selectShop(shops, config.preferredRegion);

@@ -48,7 +48,7 @@ export function createTikTokConnector(config: TikTokConfig, options: TikTokConne
     });
     return { client, metadata };
   };
-  const authOptions = { onResponse: options.onResponse, now: options.now };
+  const authOptions = { onResponse: options.onResponse, now: options.now, resilience: options.resilience };
 
   return {
     marketplace: 'TIKTOK',
@@ -63,12 +63,12 @@ export function createTikTokConnector(config: TikTokConfig, options: TikTokConne
 
     readCallback,
 
-    exchangeCode({ code }) {
-      return exchangeCode(config, code, authOptions);
+    exchangeCode({ code, traffic }) {
+      return exchangeCode(config, code, { ...authOptions, traffic });
     },
 
-    refreshTokens(refreshTokenValue, metadata) {
-      return refreshToken(config, refreshTokenValue, metadata, authOptions);
+    refreshTokens(refreshTokenValue, metadata, callOptions) {
+      return refreshToken(config, refreshTokenValue, metadata, { ...authOptions, traffic: callOptions?.traffic });
     },
 
     async importListings(session, checkpoint) {
