@@ -18,6 +18,8 @@ export { JobBackendConnectionError } from './job-backend.js';
  */
 const DEFAULT_LOCK_LIFETIME_MS = 10_000;
 const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
+/** Jobs of one name a worker runs at once unless the definition says otherwise (Agenda's own default). */
+const DEFAULT_JOB_CONCURRENCY = 5;
 
 /**
  * Connects the Agenda job queue: PostgreSQL by default, MongoDB when `mongodbUrl` is set. The
@@ -103,6 +105,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
 
     define<T>(name: string, handler: JobHandler<T>, definition: JobDefinitionOptions<T> = {}): void {
       const lockLifetimeMs = definition.lockLifetimeMs ?? defaultLockLifetimeMs;
+      const concurrency = definition.concurrency ?? DEFAULT_JOB_CONCURRENCY;
       const backoff = exponentialRetry({ attempts: definition.attempts ?? DEFAULT_RETRY.attempts, backoffMs: definition.backoffMs ?? DEFAULT_RETRY.backoffMs });
       agenda.define(
         name,
@@ -119,7 +122,9 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
             running.handlerFinished(id);
           }
         },
-        { concurrency: definition.concurrency, lockLifetime: lockLifetimeMs, backoff },
+        // lockLimit = concurrency: a worker locks only the jobs it can start now, so jobs waiting
+        // behind a slow limiter stay free for another worker instead of sitting in a local queue.
+        { concurrency, lockLimit: concurrency, lockLifetime: lockLifetimeMs, backoff },
       );
     },
 

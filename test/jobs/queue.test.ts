@@ -94,6 +94,30 @@ describe('job queue', () => {
     expect(linesWith('Job failed', id)).toHaveLength(0);
   });
 
+  it('runs each job once when more jobs wait than the worker runs at once, past their lock lifetime', async () => {
+    const worker = await newQueue();
+    const runs: string[] = [];
+    worker.define(
+      'lock.backlog',
+      async (_data, job) => {
+        runs.push(job.id);
+        // Jobs behind the first wait up to eight lock lifetimes for a free slot.
+        await sleep(600);
+      },
+      { lockLifetimeMs: 400, concurrency: 1, attempts: 1 },
+    );
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n += 1) ids.push(await worker.now('lock.backlog', { n }));
+    await worker.start();
+    await waitFor('all six jobs to complete', async () => (await Promise.all(ids.map((id) => worker.status(id)))).every((value) => value === null), (done) => done);
+
+    expect([...runs].sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(linesWith('Job failed', id)).toHaveLength(0);
+    // A second run of a job fails to save its state once the first run has deleted the row.
+    const lostRows = log.lines.filter((line) => line.msg === 'Job queue error' && JSON.stringify(line).includes('cannot be updated'));
+    expect(lostRows).toHaveLength(0);
+  });
+
   it('retries a failing job then marks it failed', async () => {
     const queue = await newQueue();
     const attemptsSeen: number[] = [];
