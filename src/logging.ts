@@ -1,9 +1,9 @@
 import { pino, type Logger } from 'pino';
 
 /**
- * Keys whose values are secrets wherever they appear in a log object. `code` is not one of them:
- * it holds marketplace error codes (invalid_grant...), which engineers need; authorization codes
- * are never logged, and the suite-wide secret check in the tests would catch one.
+ * Keys whose values are secrets wherever they appear in a log object. `code` is not one of them,
+ * because it carries marketplace error codes such as invalid_grant. Authorization codes are never
+ * logged, and the test suite's secret check would catch one.
  */
 export const SECRET_KEYS = [
   'accessToken', 'refreshToken', 'access_token', 'refresh_token', 'clientSecret', 'client_secret',

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { DEMO_SANDBOX_LIMITS, sandboxTrafficConfig } from '../../src/demo/sandboxes.js';
 
 describe('sandboxTrafficConfig', () => {
-  it('sets the limiter to the demo sandbox limits when the environment sets none', () => {
+  it('defaults to the demo limits', () => {
     const env = { NODE_ENV: 'test' };
     const { config, limits } = sandboxTrafficConfig(loadConfig(env), env);
     expect(limits).toEqual(DEMO_SANDBOX_LIMITS);
@@ -13,7 +13,7 @@ describe('sandboxTrafficConfig', () => {
     expect(config.SHEIN_MIN_INTERVAL_MS).toBe(DEMO_SANDBOX_LIMITS.sheinRequestSpacingMs);
   });
 
-  it('applies a limit the environment sets to both the sandbox and the limiter', () => {
+  it('applies an explicit limit to both', () => {
     const env = { NODE_ENV: 'test', MERCADOLIBRE_REQUESTS_PER_SECOND: '5', SHEIN_MIN_INTERVAL_MS: '250' };
     const { config, limits } = sandboxTrafficConfig(loadConfig(env), env);
     expect(limits.mercadolibreRatePerSecond).toBe(5);

@@ -138,7 +138,7 @@ describe('completeMarketplaceAuthorization', () => {
     expect(allowed.errors).toBeUndefined();
   });
 
-  it('explains an unusable Shopify shop domain in the caller\'s language, all in that language', async () => {
+  it('explains a bad shop domain, localized', async () => {
     const spanish = await api.graphql('tenant-shop-domain', START, { marketplace: 'SHOPIFY', shopDomain: 'https://Zapateria.myshopify.com' });
     const english = await api.graphql('tenant-shop-domain', START, { marketplace: 'SHOPIFY' }, 'en');
 
