@@ -60,7 +60,7 @@ export function sandboxTrafficConfig(config: Config, env: NodeJS.ProcessEnv = pr
   const limits = { ...DEMO_SANDBOX_LIMITS };
   const adjusted: Config = { ...config };
   for (const [limit, variable] of Object.entries(LIMIT_VARIABLES) as Array<[keyof SandboxLimits, (typeof LIMIT_VARIABLES)[keyof SandboxLimits]]>) {
-    if (env[variable]?.trim()) limits[limit] = config[variable];
+    if (env[variable]?.trim()) limits[limit] = sandboxValue(limit, config[variable]);
     else adjusted[variable] = limits[limit];
   }
   return { config: adjusted, limits };
@@ -157,6 +157,11 @@ async function avoidingPort<T extends { url: string; close(): Promise<void> }>(p
     await sandbox.close();
     if (attempt === 3) throw new Error(`Sandbox ports kept colliding with this service's port ${port}; start again or set PORT to another free port.`);
   }
+}
+
+/** The sandboxes count whole requests per second, so a rate below 1 is served at 1 there; the limiter keeps the configured rate. */
+function sandboxValue(limit: keyof SandboxLimits, value: number): number {
+  return limit === 'mercadolibreRatePerSecond' || limit === 'tiktokRatePerSecond' ? Math.max(1, value) : value;
 }
 
 function definedOnly(limits: SandboxLimits): SandboxLimits {

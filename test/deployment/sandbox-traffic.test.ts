@@ -22,4 +22,11 @@ describe('sandboxTrafficConfig', () => {
     expect(config.SHEIN_MIN_INTERVAL_MS).toBe(250);
     expect(limits.shopifyRestoreRate).toBe(DEMO_SANDBOX_LIMITS.shopifyRestoreRate);
   });
+
+  it('serves a fractional rate at 1', () => {
+    const env = { NODE_ENV: 'test', MERCADOLIBRE_REQUESTS_PER_SECOND: '0.5' };
+    const { config, limits } = sandboxTrafficConfig(loadConfig(env), env);
+    expect(limits.mercadolibreRatePerSecond).toBe(1);
+    expect(config.MERCADOLIBRE_REQUESTS_PER_SECOND).toBe(0.5);
+  });
 });
