@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { decodeJwt } from 'jose';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runDevTokenCommand } from '../../src/commands/dev-token.js';
 import { DEVELOPMENT_SECRET_FILE, loadOrCreateDevelopmentSecret, resolveJwtSecret } from '../../src/security/development-secret.js';
 import { createJwtVerifier } from '../../src/security/jwt.js';
@@ -28,9 +28,22 @@ async function runCommand(argv: string[], env: NodeJS.ProcessEnv) {
   return { code, stdout, stderr };
 }
 
+const temporaryDirs: string[] = [];
+
+/** Makes a folder under the system temporary folder, removed after the file's tests. */
+async function temporaryDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  temporaryDirs.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(temporaryDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 describe('development JWT secret', () => {
   it('creates a private secret once and reuses it', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-secret-'));
+    const dataDir = await temporaryDir('egdc-secret-');
     const { logger, lines } = capturingLogger();
     const first = await loadOrCreateDevelopmentSecret(dataDir, logger);
     const second = await loadOrCreateDevelopmentSecret(dataDir, logger);
@@ -46,20 +59,20 @@ describe('development JWT secret', () => {
   });
 
   it('gives concurrent callers the same secret', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-secret-'));
+    const dataDir = await temporaryDir('egdc-secret-');
     const { logger } = capturingLogger();
     const secrets = await Promise.all(Array.from({ length: 5 }, () => loadOrCreateDevelopmentSecret(dataDir, logger)));
     expect(new Set(secrets).size).toBe(1);
   });
 
   it('refuses a truncated secret file', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-secret-'));
+    const dataDir = await temporaryDir('egdc-secret-');
     await writeFile(path.join(dataDir, DEVELOPMENT_SECRET_FILE), 'short\n');
     await expect(loadOrCreateDevelopmentSecret(dataDir, testLogger())).rejects.toThrow('Delete the file');
   });
 
   it('prefers JWT_SECRET and generates nothing in production', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-secret-'));
+    const dataDir = await temporaryDir('egdc-secret-');
     const logger = testLogger();
     const configured = 'configured-secret-0123456789abcdefghijkl';
     expect(await resolveJwtSecret({ JWT_SECRET: configured, NODE_ENV: 'development', DATA_DIR: dataDir }, logger)).toBe(configured);
@@ -70,7 +83,7 @@ describe('development JWT secret', () => {
 
 describe('dev-token command', () => {
   it('prints a token the server accepts', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-token-'));
+    const dataDir = await temporaryDir('egdc-token-');
     const env = { NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     const result = await runCommand(['--tenant', 'demo', '--user', 'dev', '--ttl', '2h', '--scope', 'sync:write listings:read'], env);
 
@@ -97,7 +110,7 @@ describe('dev-token command', () => {
     [['--tenant', 'demo', '--ttl', '8 hours'], 2, 'Invalid --ttl "8 hours"'],
     [['--tenant', 'demo', '--unknown'], 2, "Unknown option '--unknown'"],
   ])('rejects %j', async (argv, code, message) => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'egdc-token-'));
+    const dataDir = await temporaryDir('egdc-token-');
     const result = await runCommand(argv, { NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);

@@ -41,6 +41,7 @@ export default async function setup(project: TestProject) {
       await checkSecrets(checkDir, database.url);
     } finally {
       await database.stop();
+      await rm(parent, { recursive: true, force: true });
     }
   };
 }
