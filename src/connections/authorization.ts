@@ -208,7 +208,7 @@ function exchangeFailure(error: MarketplaceError): AuthorizationFailure {
   return 'exchange_failed';
 }
 
-/** The reason a connector rejected a shop domain (Shopify's `invalid_shop_domain`), or null for any other error. */
+/** Returns the reason a connector rejected a shop domain (Shopify's `invalid_shop_domain`), or null for any other error. */
 function shopDomainProblemOf(error: unknown): string | null {
   if (!(error instanceof MarketplaceError) || error.code !== 'invalid_shop_domain') return null;
   const reason = (error.details as { reason?: unknown } | undefined)?.reason;

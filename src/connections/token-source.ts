@@ -182,9 +182,9 @@ export class StoredTokenSource implements AccessTokenSource {
 
   /**
    * Handles an `invalid_grant` (or other auth failure) of the refresh request. Another process may
-   * have rotated the token already, by a new authorization or a refresh that finished after its
-   * lease expired; then the stored token is current and is returned. Otherwise the connection needs
-   * a new authorization, which is recorded before the error is rethrown.
+   * have rotated the token already, by a new authorization or by a refresh that finished after its
+   * lease expired. In that case the stored token is current and is returned. Otherwise the
+   * connection needs a new authorization, which is recorded before the error is rethrown.
    */
   private async recoverFromRejectedRefresh(lease: RefreshLease, error: MarketplaceError): Promise<string> {
     const credential = await this.em().findOne(Credential, { connection: this.owner.connectionId }, { populate: ['connection'] });

@@ -159,7 +159,10 @@ async function avoidingPort<T extends { url: string; close(): Promise<void> }>(p
   }
 }
 
-/** The sandboxes count whole requests per second, so a rate below 1 is served at 1 there; the limiter keeps the configured rate. */
+/**
+ * Returns the sandbox's value of a limit. The sandboxes count whole requests per second, so a rate
+ * below 1 is served at 1 there, while the limiter keeps the configured rate.
+ */
 function sandboxValue(limit: keyof SandboxLimits, value: number): number {
   return limit === 'mercadolibreRatePerSecond' || limit === 'tiktokRatePerSecond' ? Math.max(1, value) : value;
 }

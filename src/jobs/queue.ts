@@ -18,7 +18,7 @@ export { JobBackendConnectionError } from './job-backend.js';
  */
 const DEFAULT_LOCK_LIFETIME_MS = 10_000;
 const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
-/** Jobs of one name a worker runs at once unless the definition says otherwise (Agenda's own default). */
+/** Number of jobs of one name a worker runs at once when the definition sets none (Agenda's own default). */
 const DEFAULT_JOB_CONCURRENCY = 5;
 
 /**

@@ -32,8 +32,8 @@ export class RunningJobs {
       job
         .touch()
         .catch((error: unknown) => {
-          // A renewal still in flight when the handler returns can fail because the finished job's
-          // row was already deleted (removeOnComplete); only a failure while it runs matters.
+          // A renewal still in flight when the handler returns can fail, because removeOnComplete
+          // already deleted the finished job's row. Only a failure while the handler runs matters.
           const stillRunning = this.jobs.get(id)?.heartbeat != null;
           const fields = { err: error, jobName: job.attrs.name, jobId: id };
           if (stillRunning) this.logger.warn(fields, 'Renewing the lock of a running job failed; another worker may take the job over');

@@ -30,7 +30,7 @@ export interface UsageLogOptions {
   observer?: UsageObserver;
 }
 
-/** The usage sink of a process: `record` never throws; `close` stores what is left. */
+/** Usage sink of one process. `record` catches its own errors, and `close` stores what is left. */
 export interface UsageLog extends UsageSink {
   /** Adds the calls recorded so far to the database. Never rejects: a failure keeps them for the next flush. */
   flush(): Promise<void>;

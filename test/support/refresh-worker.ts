@@ -44,9 +44,9 @@ function send(message: RefreshWorkerMessage): void {
 }
 
 /**
- * The second process of the concurrent refresh test: connects to the same database and sandbox,
- * prints `ready`, waits for `go` on stdin, then requests an access token from `callers` token
- * sources at once. It prints SHA-256 digests of the tokens it got, never the tokens.
+ * Runs the second process of the concurrent refresh test. It connects to the same database and
+ * sandbox, prints `ready`, waits for `go` on stdin, then requests an access token from `callers`
+ * token sources at once. It prints SHA-256 digests of the tokens it received, never the tokens.
  */
 export async function main(): Promise<number> {
   const input = refreshWorkerInput.parse(JSON.parse(process.env[REFRESH_WORKER_INPUT] ?? '{}'));

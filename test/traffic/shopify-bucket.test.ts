@@ -121,7 +121,7 @@ describe('Shopify cost bucket against the sandbox', () => {
       return reported?.requestedQueryCost ?? 0;
     };
 
-    // The first response tells the bucket's real size; the limiter's first guess is 20 x 1,000.
+    // The first response reports the bucket's real size, while the limiter's first guess is 20 x 1,000.
     const requested = await send(102);
     let next = 0;
     const worker = async (): Promise<void> => {

@@ -36,7 +36,7 @@ async function createConnection(externalAccountId: string): Promise<string> {
   return connection.id;
 }
 
-/** A log that flushes only when the test calls flush() or close() (the timer interval is an hour). */
+/** Creates a log that flushes only on flush() or close(), because its timer interval is an hour. */
 function usageLog(orm: MikroORM, retentionDays = 90): UsageLog {
   const log = createUsageLog({ orm, logger: testLogger(), flushIntervalMs: 3_600_000, retentionDays });
   logs.push(log);

@@ -41,7 +41,7 @@ export interface CallOutcome {
  */
 export const AUTHORIZATION_CONNECTION_ID = 'authorization';
 
-/** Who a call is made for; the limiter and the usage log key on these. */
+/** Account a call is made for, which the limiter and the usage log key on. */
 export interface CallScope {
   marketplace: Marketplace;
   tenantId: string;

@@ -115,9 +115,9 @@ export interface TokenSet {
 export interface AccessTokenSource {
   getAccessToken(): Promise<string>;
   /**
-   * Called once when the marketplace answered 401 to `rejectedToken`: refreshes (unless another
-   * caller already replaced that token) and returns the token to retry with. Sources that cannot
-   * refresh leave it out, and the 401 stands.
+   * Refreshes after the marketplace returned 401 for `rejectedToken`, unless another caller already
+   * replaced that token, and returns the token to retry with. Called once per call. Sources that
+   * cannot refresh leave it out, and the 401 is final.
    */
   renewAfterUnauthorized?(rejectedToken: string): Promise<string>;
 }

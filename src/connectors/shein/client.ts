@@ -33,7 +33,7 @@ const REPEATABLE_PATHS: ReadonlySet<string> = new Set([PRODUCT_QUERY_PATH, SPU_I
  * Signed JSON client for the SHEIN Open API of one seller. Every call is a POST signed with the
  * seller's openKeyId and secret key, sent through the resilience policy, which signs each attempt
  * anew. A response counts as successful only when the HTTP status is 2xx and the envelope code is
- * "0"; `info` is then validated with a zod schema before it is returned.
+ * "0". Its `info` is then validated with a zod schema before it is returned.
  */
 export class SheinClient {
   readonly logger: Logger | undefined;
