@@ -28,8 +28,10 @@ export const EXIT_USAGE = 2;
 const USAGE = `Usage: node dist/commands/rotate-keys.js [--batch-size N]
 
 Re-encrypts every stored marketplace credential and pending OAuth code verifier with the first key of
-ENCRYPTION_KEYS. Put the new key first and keep the old keys in the list until this has run; it is
-safe to run while the service runs, and safe to run again.
+ENCRYPTION_KEYS. It is safe to run while the service runs, and safe to run again, in this order:
+  1. Put the new key first in ENCRYPTION_KEYS of every api and worker process and restart them.
+  2. Run this command with the same ENCRYPTION_KEYS.
+  3. Remove the old key and restart the processes.
 
   --batch-size N     rows read per query (default 200)
   -h, --help         print this help
