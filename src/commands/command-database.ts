@@ -9,6 +9,29 @@ export interface OutputStream {
   write(text: string): unknown;
 }
 
+/** Command-line parse result shared by the commands: the help flag, a usage error, or the arguments. */
+export type ParsedCommandLine<T> = { help: true } | { error: string } | T;
+
+/**
+ * Prints the help or the usage error when `args` is one of them and returns the exit code to end
+ * with (0 for help, 2 for a usage error). Returns the arguments when the command should run.
+ */
+export function usageOutcome<T extends object>(
+  args: ParsedCommandLine<T>,
+  usage: string,
+  streams: { stdout: OutputStream; stderr: OutputStream },
+): { exitCode: number } | { args: T } {
+  if ('help' in args) {
+    streams.stdout.write(usage);
+    return { exitCode: 0 };
+  }
+  if ('error' in args) {
+    streams.stderr.write(`${args.error}\n\n${usage}`);
+    return { exitCode: 2 };
+  }
+  return { args };
+}
+
 export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);

@@ -11,7 +11,7 @@ import type { ValidatedCatalog } from '../catalog/validate.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { tenantEntityManager, type MikroORM } from '../database/orm.js';
 import { createLogger } from '../logging.js';
-import { errorText, openCommandDatabase, type OutputStream } from './command-database.js';
+import { errorText, openCommandDatabase, usageOutcome, type OutputStream, type ParsedCommandLine } from './command-database.js';
 
 export interface ImportCatalogCommandOptions {
   /** Database to write to. Without it the command opens one from the configuration. */
@@ -45,15 +45,9 @@ export async function runImportCatalog(argv: readonly string[], options: ImportC
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
 
-  const args = parseCommandLine(argv);
-  if ('help' in args) {
-    stdout.write(USAGE);
-    return EXIT_OK;
-  }
-  if ('error' in args) {
-    stderr.write(`${args.error}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+  const outcome = usageOutcome(parseCommandLine(argv), USAGE, { stdout, stderr });
+  if ('exitCode' in outcome) return outcome.exitCode;
+  const { args } = outcome;
   const { file, tenantId, locale, json } = args;
 
   const failFile = (problem: CatalogFileProblem): number => {
@@ -110,10 +104,7 @@ export async function runImportCatalog(argv: readonly string[], options: ImportC
   }
 }
 
-type CommandLine =
-  | { help: true }
-  | { error: string }
-  | { file: string; tenantId: string; locale: CatalogLocale; json: boolean };
+type CommandLine = ParsedCommandLine<{ file: string; tenantId: string; locale: CatalogLocale; json: boolean }>;
 
 function parseCommandLine(argv: readonly string[]): CommandLine {
   let parsed;

@@ -9,7 +9,7 @@ import { createLogger } from '../logging.js';
 import { rotateKeys } from '../security/rotate-keys.js';
 import { loadVault } from '../security/vault-loader.js';
 import { VaultError } from '../security/vault.js';
-import { errorText, openCommandDatabase, type OutputStream } from './command-database.js';
+import { errorText, openCommandDatabase, usageOutcome, type OutputStream, type ParsedCommandLine } from './command-database.js';
 
 export interface RotateKeysCommandOptions {
   /** Database to rotate. Without it the command opens one from the configuration. */
@@ -44,15 +44,9 @@ export async function runRotateKeys(argv: readonly string[], options: RotateKeys
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
 
-  const args = parseCommandLine(argv);
-  if ('help' in args) {
-    stdout.write(USAGE);
-    return EXIT_OK;
-  }
-  if ('error' in args) {
-    stderr.write(`${args.error}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+  const outcome = usageOutcome(parseCommandLine(argv), USAGE, { stdout, stderr });
+  if ('exitCode' in outcome) return outcome.exitCode;
+  const { args } = outcome;
 
   const env = options.env ?? process.env;
   let config: Config;
@@ -94,7 +88,7 @@ export async function runRotateKeys(argv: readonly string[], options: RotateKeys
   }
 }
 
-type CommandLine = { help: true } | { error: string } | { batchSize: number | undefined };
+type CommandLine = ParsedCommandLine<{ batchSize: number | undefined }>;
 
 function parseCommandLine(argv: readonly string[]): CommandLine {
   let parsed;
